@@ -142,15 +142,16 @@ internal sealed unsafe class TerrainPass
             coordinates.Slice(0, batch * dims).CopyTo(_input);
             return;
         }
-        // Fourier features [sin(2πxB), cos(2πxB)]: project into the sin half, then take cos from it.
+        // Fourier features [sin((2πx)·B), cos((2πx)·B)], in PyTorch's order of rounding:
+        // project into the sin half, then take the cos from it.
         int m = Config.FourierFeatures;
-        var twoPiB = network.TwoPiB;
+        var fourierB = network.FourierB;
         for (int b = 0; b < batch; b++)
         {
             var projection = _input.AsSpan(b * 2 * m, m);
-            TensorPrimitives.Multiply(twoPiB.AsSpan(0, m), coordinates[b * dims], projection);
+            TensorPrimitives.Multiply(fourierB.AsSpan(0, m), 2f * MathF.PI * coordinates[b * dims], projection);
             for (int d = 1; d < dims; d++)
-                TensorPrimitives.MultiplyAdd(twoPiB.AsSpan(d * m, m), coordinates[b * dims + d], projection, projection);
+                TensorPrimitives.MultiplyAdd(fourierB.AsSpan(d * m, m), 2f * MathF.PI * coordinates[b * dims + d], projection, projection);
             TensorPrimitives.Cos(projection, _input.AsSpan(b * 2 * m + m, m));
             TensorPrimitives.Sin(projection, projection);
         }

@@ -1,0 +1,153 @@
+using System.Runtime.Intrinsics;
+
+namespace LatentTerrain.Engine.Terrain;
+
+/// <summary>
+/// Trains a private copy of a terrain: shuffled minibatches, mean squared error, Adam.
+/// Single-threaded and allocation-free per step; <see cref="BackgroundTrainer"/> runs it on its own thread.
+/// </summary>
+public sealed class TerrainTrainer
+{
+    private readonly TerrainNetwork _network;
+    private readonly TrainingPairs _data;
+    private readonly TerrainPass _pass;
+    private readonly float[] _gradients, _moment1, _moment2;
+    private readonly float[] _batchCoordinates, _batchTargets;
+    private readonly int[] _order;
+    private readonly Random _random;
+    private int _adamStep;
+
+    public TrainingOptions Options { get; }
+    /// <summary>Adam steps taken so far.</summary>
+    public int Step { get; private set; }
+    /// <summary>Complete epochs so far.</summary>
+    public int Epoch { get; private set; }
+    public float LearningRate { get; set; }
+
+    /// <param name="start">The terrain to start from; it is copied, never written.</param>
+    public TerrainTrainer(TerrainNetwork start, TrainingPairs data, TrainingOptions options)
+    {
+        options.Validate();
+        var config = start.Config;
+        if (data.InputDims != config.InputDims)
+            throw new ArgumentException($"the dataset has {data.InputDims}-D coordinates but the terrain takes {config.InputDims}-D");
+        if (data.LatentSize != config.LatentSize)
+            throw new ArgumentException($"the dataset has latents of size {data.LatentSize} but the terrain makes {config.LatentSize}");
+        if (data.Count == 0) throw new ArgumentException("the dataset is empty");
+
+        Options = options;
+        LearningRate = options.LearningRate;
+        _network = start.Clone();
+        _data = data;
+        int batch = Math.Min(options.BatchSize, data.Count);
+        _pass = new TerrainPass(config, batch);
+        int count = _network.Parameters.Length;
+        _gradients = new float[count];
+        _moment1 = new float[count];
+        _moment2 = new float[count];
+        _batchCoordinates = new float[batch * config.InputDims];
+        _batchTargets = new float[batch * config.LatentSize];
+        _order = Enumerable.Range(0, data.Count).ToArray();
+        _random = new Random(options.Seed);
+    }
+
+    /// <summary>The trainer's working terrain. It changes with every step: copy it before handing it to another thread.</summary>
+    public TerrainNetwork Network => _network;
+
+    public int StepsPerEpoch => (_data.Count + _pass.MaxBatch - 1) / _pass.MaxBatch;
+
+    /// <summary>
+    /// One epoch over every pair in a fresh shuffled order, the last partial batch kept. After each
+    /// step <paramref name="afterStep"/> sees the batch loss and may return false to end the epoch early
+    /// (which then does not count). Returns the mean batch loss.
+    /// </summary>
+    public float TrainEpoch(Func<float, bool>? afterStep = null)
+    {
+        Shuffle();
+        float sum = 0f;
+        int batches = 0;
+        for (int start = 0; start < _order.Length; start += _pass.MaxBatch)
+        {
+            float loss = TrainStep(_order.AsSpan(start, Math.Min(_pass.MaxBatch, _order.Length - start)));
+            sum += loss;
+            batches++;
+            if (afterStep != null && !afterStep(loss)) return sum / batches;
+        }
+        Epoch++;
+        return sum / batches;
+    }
+
+    /// <summary>One Adam step on the pairs at <paramref name="indices"/>. Returns the batch loss (NaN if it diverged).</summary>
+    public float TrainStep(ReadOnlySpan<int> indices)
+    {
+        int dims = _data.InputDims, size = _data.LatentSize;
+        for (int b = 0; b < indices.Length; b++)
+        {
+            _data.Coordinates.AsSpan(indices[b] * dims, dims).CopyTo(_batchCoordinates.AsSpan(b * dims));
+            _data.Latents.AsSpan(indices[b] * size, size).CopyTo(_batchTargets.AsSpan(b * size));
+        }
+        _pass.Forward(_network, _batchCoordinates, indices.Length);
+        float loss = _pass.Backward(_network, _batchTargets.AsSpan(0, indices.Length * size), _gradients);
+        AdamUpdate();
+        Step++;
+        return loss;
+    }
+
+    /// <summary>Puts the weights of <paramref name="good"/> back and forgets Adam's moments (after a divergence).</summary>
+    public void Restore(TerrainNetwork good)
+    {
+        good.Parameters.CopyTo(_network.Parameters, 0);
+        Array.Clear(_moment1);
+        Array.Clear(_moment2);
+        _adamStep = 0;
+    }
+
+    /// <summary>Whether every weight is a finite number.</summary>
+    public bool IsFinite()
+    {
+        foreach (float p in _network.Parameters)
+            if (!float.IsFinite(p)) return false;
+        return true;
+    }
+
+    private void Shuffle()
+    {
+        for (int i = _order.Length - 1; i > 0; i--)
+        {
+            int j = _random.Next(i + 1);
+            (_order[i], _order[j]) = (_order[j], _order[i]);
+        }
+    }
+
+    /// <summary>Adam as PyTorch computes it: p -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε), fused into one pass.</summary>
+    private void AdamUpdate()
+    {
+        _adamStep++;
+        float beta1 = Options.Beta1, beta2 = Options.Beta2, eps = Options.Epsilon;
+        float stepSize = LearningRate / (1f - MathF.Pow(beta1, _adamStep));
+        float inverseCorrection2 = 1f / MathF.Sqrt(1f - MathF.Pow(beta2, _adamStep));
+        float[] p = _network.Parameters, g = _gradients, m = _moment1, v = _moment2;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var b1 = Vector512.Create(beta1); var c1 = Vector512.Create(1f - beta1);
+            var b2 = Vector512.Create(beta2); var c2 = Vector512.Create(1f - beta2);
+            var e = Vector512.Create(eps); var step = Vector512.Create(stepSize); var ic2 = Vector512.Create(inverseCorrection2);
+            for (; i + 16 <= p.Length; i += 16)
+            {
+                var gi = Vector512.LoadUnsafe(ref g[i]);
+                var mi = b1 * Vector512.LoadUnsafe(ref m[i]) + c1 * gi;
+                var vi = b2 * Vector512.LoadUnsafe(ref v[i]) + c2 * gi * gi;
+                mi.StoreUnsafe(ref m[i]);
+                vi.StoreUnsafe(ref v[i]);
+                (Vector512.LoadUnsafe(ref p[i]) - step * mi / (Vector512.Sqrt(vi) * ic2 + e)).StoreUnsafe(ref p[i]);
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            m[i] = beta1 * m[i] + (1f - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1f - beta2) * g[i] * g[i];
+            p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseCorrection2 + eps);
+        }
+    }
+}
