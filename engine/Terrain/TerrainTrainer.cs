@@ -80,6 +80,8 @@ public sealed class TerrainTrainer
     /// <summary>One Adam step on the pairs at <paramref name="indices"/>. Returns the batch loss (NaN if it diverged).</summary>
     public float TrainStep(ReadOnlySpan<int> indices)
     {
+        if (indices.Length is 0 || indices.Length > _pass.MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(indices), $"a step takes 1..{_pass.MaxBatch} pairs, not {indices.Length}");
         int dims = _data.InputDims, size = _data.LatentSize;
         for (int b = 0; b < indices.Length; b++)
         {
