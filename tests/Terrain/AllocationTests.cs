@@ -1,4 +1,5 @@
 using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Tests.Support;
 
 namespace LatentTerrain.Tests.Terrain;
 
@@ -17,14 +18,15 @@ public class AllocationTests
         evaluator.Evaluate(network, one, latents);
         evaluator.Evaluate(network, sixteen, latents);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.Of(() =>
         {
-            one[0] = i * 0.01f;
-            evaluator.Evaluate(network, one, latents);
-            evaluator.Evaluate(network, sixteen, latents);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 100; i++)
+            {
+                one[0] = i * 0.01f;
+                evaluator.Evaluate(network, one, latents);
+                evaluator.Evaluate(network, sixteen, latents);
+            }
+        }));
     }
 
     [Fact]
@@ -35,9 +37,10 @@ public class AllocationTests
         int[] batch = Enumerable.Range(0, 32).ToArray();
         trainer.TrainStep(batch);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) trainer.TrainStep(batch);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            for (int i = 0; i < 20; i++) trainer.TrainStep(batch);
+        }));
     }
 
     [Fact]
@@ -47,13 +50,13 @@ public class AllocationTests
         var snapshots = new TerrainSnapshots(network);
         for (int i = 0; i < 4; i++) snapshots.Publish(network);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
+        Assert.Equal(0, Allocations.Of(() =>
         {
-            snapshots.Publish(network);
-            using var lease = snapshots.Acquire();
-            Assert.NotNull(lease.Network);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 50; i++)
+            {
+                snapshots.Publish(network);
+                using var lease = snapshots.Acquire();
+            }
+        }));
     }
 }
