@@ -1,1 +1,3 @@
-return 0;
+using LatentTerrain.Instrument.CommandLine;
+
+return TerrainCommandLine.Run(args);

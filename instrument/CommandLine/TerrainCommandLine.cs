@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using LatentTerrain.Engine.Datasets;
+using LatentTerrain.Engine.Files;
+using Spectre.Console;
+
+namespace LatentTerrain.Instrument.CommandLine;
+
+/// <summary>
+/// The <c>terrain</c> command line. Every command fails the same way: one line on standard error
+/// naming the file and what is wrong, exit code 1, and no output file touched.
+/// </summary>
+public static class TerrainCommandLine
+{
+    /// <param name="console">Where progress and results go (the terminal unless a test gives its own).</param>
+    /// <param name="error">Where the one-line failures go (standard error unless a test gives its own).</param>
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? error = null)
+    {
+        console ??= AnsiConsole.Console;
+        error ??= Console.Error;
+        var root = new RootCommand("Latent Terrain: play the latent space of neural audio autoencoders through a trainable terrain.")
+        {
+            TrainCommand.Create(console),
+            MapCommand.Create(console),
+        };
+        var parsed = root.Parse(args);
+        // A mistyped option gets its one line of error, not a screen of help (--help still shows it).
+        if (parsed.Action is ParseErrorAction parseError) parseError.ShowHelp = false;
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (Describe(e) is string message)
+        {
+            error.WriteLine($"terrain: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The one line a person sees for a failure they can fix; null for a bug, which should surface whole.</summary>
+    private static string? Describe(Exception e) => e switch
+    {
+        UsageException or TerrainFileException or DatasetException => e.Message,
+        ArgumentException => e.Message,
+        IOException or UnauthorizedAccessException => e.Message,
+        _ => null,
+    };
+}
