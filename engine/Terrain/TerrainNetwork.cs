@@ -24,20 +24,23 @@ public sealed class TerrainNetwork
 
     public TerrainConfig Config { get; }
     internal TerrainLayout Layout { get; }
-    /// <summary>2π·B, [InputDims, m] row-major; empty when sigma is 0.</summary>
-    internal float[] TwoPiB { get; }
+    /// <summary>
+    /// B, [InputDims, m] row-major; empty when sigma is 0. Kept unscaled (the pass applies 2π to the
+    /// coordinate, as the reference does) so that a file's B survives a load and a save bit for bit.
+    /// </summary>
+    internal float[] FourierMatrix { get; }
     /// <summary>All trainable parameters in the padded layout of <see cref="Layout"/>.</summary>
     internal float[] Parameters { get; }
 
     /// <summary>Trainable parameters as PyTorch counts them (no padding, no Fourier matrix).</summary>
     public int ParameterCount => Layout.TrueParameterCount;
 
-    internal TerrainNetwork(TerrainConfig config, float[] twoPiB, float[] parameters)
+    internal TerrainNetwork(TerrainConfig config, float[] fourierMatrix, float[] parameters)
     {
         Config = config;
         Layout = new TerrainLayout(config);
         if (parameters.Length != Layout.ParameterCount) throw new ArgumentException("parameter array does not match the layout");
-        TwoPiB = twoPiB;
+        FourierMatrix = fourierMatrix;
         Parameters = parameters;
     }
 
@@ -47,9 +50,9 @@ public sealed class TerrainNetwork
         config.Validate();
         var layout = new TerrainLayout(config);
         var random = new Random(config.Seed);
-        var twoPiB = new float[config.UsesFourierFeatures ? config.InputDims * config.FourierFeatures : 0];
-        for (int i = 0; i < twoPiB.Length; i++)
-            twoPiB[i] = 2f * MathF.PI * config.Sigma * Gaussian(random);
+        var fourierMatrix = new float[config.UsesFourierFeatures ? config.InputDims * config.FourierFeatures : 0];
+        for (int i = 0; i < fourierMatrix.Length; i++)
+            fourierMatrix[i] = config.Sigma * Gaussian(random);
 
         var parameters = new float[layout.ParameterCount];
         foreach (var layer in layout.Layers)
@@ -62,11 +65,11 @@ public sealed class TerrainNetwork
                 parameters[layer.BiasOffset + o] = Uniform(random, bound);
         }
         for (int l = 0; l < layout.SlopeCount; l++) parameters[layout.SlopeOffset + l] = 0.25f;
-        return new TerrainNetwork(config, twoPiB, parameters);
+        return new TerrainNetwork(config, fourierMatrix, parameters);
     }
 
     /// <summary>A deep copy whose arrays the caller owns.</summary>
-    public TerrainNetwork Clone() => new(Config, (float[])TwoPiB.Clone(), (float[])Parameters.Clone());
+    public TerrainNetwork Clone() => new(Config, (float[])FourierMatrix.Clone(), (float[])Parameters.Clone());
 
     /// <summary>
     /// The tensors of this terrain under the names a PyTorch module would use:
@@ -77,11 +80,7 @@ public sealed class TerrainNetwork
     {
         var tensors = new List<NamedTensor>();
         if (Config.UsesFourierFeatures)
-        {
-            var b = new float[TwoPiB.Length];
-            for (int i = 0; i < b.Length; i++) b[i] = TwoPiB[i] / (2f * MathF.PI);
-            tensors.Add(new NamedTensor(FourierName, [Config.InputDims, Config.FourierFeatures], b));
-        }
+            tensors.Add(new NamedTensor(FourierName, [Config.InputDims, Config.FourierFeatures], (float[])FourierMatrix.Clone()));
         for (int l = 0; l < Layout.Layers.Length; l++)
         {
             var layer = Layout.Layers[l];
@@ -116,13 +115,9 @@ public sealed class TerrainNetwork
             return t;
         }
 
-        var twoPiB = Array.Empty<float>();
-        if (config.UsesFourierFeatures)
-        {
-            var b = Get(FourierName, config.InputDims, config.FourierFeatures).Data;
-            twoPiB = new float[b.Length];
-            for (int i = 0; i < b.Length; i++) twoPiB[i] = 2f * MathF.PI * b[i];
-        }
+        var fourierMatrix = config.UsesFourierFeatures
+            ? (float[])Get(FourierName, config.InputDims, config.FourierFeatures).Data.Clone()
+            : [];
         var parameters = new float[layout.ParameterCount];
         for (int l = 0; l < layout.Layers.Length; l++)
         {
@@ -135,7 +130,7 @@ public sealed class TerrainNetwork
         }
         for (int l = 0; l < layout.SlopeCount; l++)
             parameters[layout.SlopeOffset + l] = Get(SlopeName(l), 1).Data[0];
-        return new TerrainNetwork(config, twoPiB, parameters);
+        return new TerrainNetwork(config, fourierMatrix, parameters);
     }
 
     public const string FourierName = "B";

@@ -134,6 +134,8 @@ internal sealed unsafe class TerrainPass
     private float Slope(float[] parameters, int hiddenLayer) =>
         Config.Activation == Activation.PReLU ? parameters[Layout.SlopeOffset + hiddenLayer] : 0f;
 
+    private const float TwoPi = 2f * MathF.PI;
+
     private void WriteInputFeatures(TerrainNetwork network, ReadOnlySpan<float> coordinates, int batch)
     {
         int dims = Config.InputDims;
@@ -143,14 +145,16 @@ internal sealed unsafe class TerrainPass
             return;
         }
         // Fourier features [sin(2πxB), cos(2πxB)]: project into the sin half, then take cos from it.
+        // 2π scales the coordinate before the projection, in the reference's order (two_pi * x, then
+        // the product with B), so an imported terrain rounds as it did there.
         int m = Config.FourierFeatures;
-        var twoPiB = network.TwoPiB;
+        var fourierMatrix = network.FourierMatrix;
         for (int b = 0; b < batch; b++)
         {
             var projection = _input.AsSpan(b * 2 * m, m);
-            TensorPrimitives.Multiply(twoPiB.AsSpan(0, m), coordinates[b * dims], projection);
+            TensorPrimitives.Multiply(fourierMatrix.AsSpan(0, m), TwoPi * coordinates[b * dims], projection);
             for (int d = 1; d < dims; d++)
-                TensorPrimitives.MultiplyAdd(twoPiB.AsSpan(d * m, m), coordinates[b * dims + d], projection, projection);
+                TensorPrimitives.MultiplyAdd(fourierMatrix.AsSpan(d * m, m), TwoPi * coordinates[b * dims + d], projection, projection);
             TensorPrimitives.Cos(projection, _input.AsSpan(b * 2 * m + m, m));
             TensorPrimitives.Sin(projection, projection);
         }
