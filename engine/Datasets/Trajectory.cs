@@ -48,8 +48,8 @@ public sealed class Trajectory
     /// </summary>
     /// <remarks>
     /// <para><see cref="TrajectoryPlacement.AlongPath"/>: point k lies at arc length k·density from the
-    /// first vertex, so time maps linearly to arc length. The usable length is capped at
-    /// density·(frames − 1), which is where the last frame would fall.</para>
+    /// first vertex, so time maps linearly to arc length. Stopping at the last frame caps the usable
+    /// length at density·(frames − 1), as the reference's GUI stops the pen there.</para>
     /// <para>Degenerate paths follow from the same rule: a single vertex (or a path whose vertices
     /// all coincide) has length 0 and yields one point, paired with the first frame; zero-length
     /// segments add no length and are passed over; one frame yields one point, at the first vertex;
@@ -68,8 +68,7 @@ public sealed class Trajectory
 
         var segments = SegmentLengths();
         double length = segments.Sum();
-        double usable = Math.Min(length, (double)density * (FrameCount - 1));
-        int count = Math.Min(FrameCount, (int)Math.Floor(usable / density + ReachTolerance) + 1);
+        int count = Math.Min(FrameCount, (int)Math.Floor(length / density + ReachTolerance) + 1);
 
         var points = new float[count][];
         int segment = 0;            // the segment from Path[segment] to Path[segment + 1]
