@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LatentTerrain.Engine.IO;
+using LatentTerrain.Engine.Files;
 
 namespace LatentTerrain.Engine.Datasets;
 
@@ -61,9 +61,11 @@ public static class DatasetFile
     {
         try
         {
-            using var file = AtomicFile.Create(path);
-            using (var writer = new Utf8JsonWriter(file.Stream, Indented)) write(writer);
-            file.Commit();
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new Utf8JsonWriter(stream, Indented);
+                write(writer);
+            });
         }
         catch (DatasetException e) when (e.File is null)
         {

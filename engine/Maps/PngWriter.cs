@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using LatentTerrain.Engine.IO;
+using LatentTerrain.Engine.Files;
 
 namespace LatentTerrain.Engine.Maps;
 
@@ -18,9 +18,7 @@ public static class PngWriter
     /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> atomically: the old file stays whole until the new one is complete.</summary>
     public static void Write(MapImage image, string path)
     {
-        using var file = AtomicFile.Create(path);
-        Write(image, file.Stream);
-        file.Commit();
+        AtomicFile.Write(path, stream => Write(image, stream));
     }
 
     public static void Write(MapImage image, Stream stream)

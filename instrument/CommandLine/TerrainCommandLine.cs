@@ -24,8 +24,13 @@ public static class TerrainCommandLine
             MapCommand.Create(console),
         };
         var parsed = root.Parse(args);
-        // A mistyped option gets its one line of error, not a screen of help (--help still shows it).
-        if (parsed.Action is ParseErrorAction parseError) parseError.ShowHelp = false;
+        // A mistyped option gets one line, not a screen of help (--help still shows it).
+        if (parsed.Action is ParseErrorAction)
+        {
+            string command = parsed.CommandResult.Command == root ? "terrain" : $"terrain {parsed.CommandResult.Command.Name}";
+            error.WriteLine($"terrain: {parsed.Errors[0].Message} (see '{command} --help')");
+            return 1;
+        }
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = error, EnableDefaultExceptionHandler = false });

@@ -84,7 +84,7 @@ public class TrainCommandTests
             { "format": "latent-terrain-dataset", "version": 1, "input_dims": 2, "latent_size": 2,
               "trajectories": [ { "path": [[0,0],[1,0]], "latents": [[1,2],[3,4,5]] } ] }
             """);
-        CommandResult.Run("train", "-d", dataset, "-o", Path.Combine(_folder, "t.terrain")).AssertFailedWith("mixed.json", "size 3");
+        CommandResult.Run("train", "-d", dataset, "-o", Path.Combine(_folder, "t.terrain")).AssertFailedWith("mixed.json", "trajectory 1", "has 3 values, expected 2");
     }
 
     [Fact]

@@ -218,13 +218,12 @@ public class TerrainMapTests
             map.Render(network, colourStyle, colour);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        map.Bounds = panned;
-        map.Render(network, greyStyle, grey);
-        map.Render(network, colourStyle, colour);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            map.Bounds = panned;
+            map.Render(network, greyStyle, grey);
+            map.Render(network, colourStyle, colour);
+        }));
     }
 
     [Fact]

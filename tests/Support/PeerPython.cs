@@ -16,9 +16,12 @@ public static class PeerPython
     public static string? MissingReason => Missing.Value;
 
     /// <summary>Runs tests/peer/<paramref name="script"/> and returns what it printed; throws with its error output if it fails.</summary>
-    public static string Run(string script, params string[] arguments)
+    public static string Run(string script, params string[] arguments) => RunWithInput(script, null, arguments);
+
+    /// <summary>As <see cref="Run"/>, with <paramref name="input"/> written to the script's standard input.</summary>
+    public static string RunWithInput(string script, string? input, params string[] arguments)
     {
-        var (exitCode, output, error) = Execute([Path.Combine(Paths.Repository, "tests", "peer", script), .. arguments]);
+        var (exitCode, output, error) = Execute([Path.Combine(Paths.Repository, "tests", "peer", script), .. arguments], input);
         if (exitCode != 0) throw new InvalidOperationException($"{script} exited with {exitCode}: {error}");
         return output;
     }
@@ -30,10 +33,11 @@ public static class PeerPython
         return exitCode == 0 ? null : $"torch or numpy is missing for {Interpreter} (install python3-torch)";
     }
 
-    private static (int ExitCode, string Output, string Error) Execute(string[] arguments)
+    private static (int ExitCode, string Output, string Error) Execute(string[] arguments, string? input = null)
     {
         var start = new ProcessStartInfo(Interpreter)
         {
+            RedirectStandardInput = input != null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -44,6 +48,11 @@ public static class PeerPython
         // Both pipes drain at once, so neither can fill up and stall the script.
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (input != null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);

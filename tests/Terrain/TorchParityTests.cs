@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LatentTerrain.Engine.Terrain;
@@ -12,7 +11,7 @@ namespace LatentTerrain.Tests.Terrain;
 /// </summary>
 public class TorchParityTests
 {
-    [Theory]
+    [PeerTheory]
     [InlineData(Activation.PReLU, 0.1f, 4, 32)]
     [InlineData(Activation.PReLU, 0f, 4, 7)]
     [InlineData(Activation.SiLU, 0.3f, 2, 16)]
@@ -67,17 +66,6 @@ public class TorchParityTests
             targets,
             lr,
         };
-        var start = new ProcessStartInfo(Peer.Python, Path.Combine(Paths.Repository, "tests", "peer", "terrain_parity.py"))
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(request));
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"the PyTorch peer failed (is python3-torch installed? ./test installs it):\n{stderr}");
-        return JsonNode.Parse(stdout.Result)!;
+        return JsonNode.Parse(PeerPython.RunWithInput("terrain_parity.py", JsonSerializer.Serialize(request)))!;
     }
 }
