@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LatentTerrain.Engine.Terrain;
 
 namespace LatentTerrain.Engine.Maps;
@@ -66,6 +67,7 @@ public sealed class TerrainMap
     /// which must have this map's size and the style's format. Throws <see cref="ArgumentException"/>
     /// when the terrain has another shape or lacks the channels the style reads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Render(TerrainNetwork network, MapStyle style, MapImage image)
     {
         CheckChannels(style);
@@ -110,6 +112,7 @@ public sealed class TerrainMap
             : $"a colour map from channel {first} reads channels {first}..{last}, this terrain has 0..{size - 1}: start at {size - style.ChannelCount} or below");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Evaluate(TerrainNetwork network, MapStyle style)
     {
         int dims = Config.InputDims, size = Config.LatentSize, pixels = Width * Height;

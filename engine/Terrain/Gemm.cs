@@ -22,6 +22,7 @@ internal static unsafe class Gemm
         else MultiplyAdd256(a, aRow, aCol, b, ldb, c, ldc, m, n, k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd512(float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, int m, int n, int k)
     {
         int j = 0;
@@ -113,6 +114,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>The portable path for machines without AVX-512: one row at a time, 16 columns in two 256-bit halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd256(float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, int m, int n, int k)
     {
         for (int i = 0; i < m; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -44,6 +45,7 @@ internal sealed unsafe class TerrainPass
     /// <summary>The last layer's output of the last forward pass, [batch, OutputStride] (padded).</summary>
     public ReadOnlySpan<float> Output => _pre[^1].AsSpan(0, _batch * Layout.Layers[^1].OutputStride);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(TerrainNetwork network, ReadOnlySpan<float> coordinates, int batch)
     {
         if (batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch));
@@ -72,6 +74,7 @@ internal sealed unsafe class TerrainPass
     }
 
     /// <summary>Copies the output without padding into [batch, LatentSize], clamped to ±limit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyOutput(Span<float> latents, int batch, float limit)
     {
         int stride = Layout.Layers[^1].OutputStride, size = Config.LatentSize;
@@ -85,6 +88,7 @@ internal sealed unsafe class TerrainPass
     /// ([batch, LatentSize]) into <paramref name="gradients"/> (the parameter layout, overwritten).
     /// Returns the loss (the mean over batch and latent channels, as PyTorch's MSELoss).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Backward(TerrainNetwork network, ReadOnlySpan<float> targets, float[] gradients)
     {
         int batch = _batch, size = Config.LatentSize;
@@ -134,6 +138,7 @@ internal sealed unsafe class TerrainPass
     private float Slope(float[] parameters, int hiddenLayer) =>
         Config.Activation == Activation.PReLU ? parameters[Layout.SlopeOffset + hiddenLayer] : 0f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteInputFeatures(TerrainNetwork network, ReadOnlySpan<float> coordinates, int batch)
     {
         int dims = Config.InputDims;
@@ -174,6 +179,7 @@ internal sealed unsafe class TerrainPass
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PReLU(ReadOnlySpan<float> pre, Span<float> post, float slope)
     {
         int i = 0;
@@ -193,6 +199,7 @@ internal sealed unsafe class TerrainPass
     /// Turns dLoss/d(post-activation) of hidden layer <paramref name="hidden"/> (transposed, [stride, paddedBatch])
     /// into dLoss/d(pre-activation) (batch-major, into <paramref name="g"/>), and adds the PReLU slope's gradient.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ActivationBackward(int hidden, float* dxT, int stride, int batch, float* g, float slope, float* gradients)
     {
         var pre = _pre[hidden];
@@ -226,6 +233,7 @@ internal sealed unsafe class TerrainPass
         if (Config.Activation == Activation.PReLU) gradients[Layout.SlopeOffset + hidden] = slopeGradient;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* source, int rows, int columns, float* destination, int destinationStride)
     {
         for (int c = 0; c < columns; c++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LatentTerrain.Engine.Terrain;
@@ -122,6 +123,7 @@ public sealed class TerrainTrainer
     }
 
     /// <summary>Adam as PyTorch computes it: p -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε), fused into one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AdamUpdate()
     {
         _adamStep++;
