@@ -1,0 +1,119 @@
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Models;
+
+namespace LatentTerrain.Engine.Synthesis;
+
+/// <summary>
+/// Turns cursors into audio: every block it reads the cursor board, evaluates the terrain for all
+/// sounding cursors in one batch, lets each voice glide toward its latent and decode, mixes the
+/// voices and limits the mix. The same object serves the real-time synth thread and offline
+/// rendering, so a render is what a performance sounds like.
+/// </summary>
+/// <remarks>
+/// Real-time contract: <see cref="Render"/> allocates nothing, takes no lock and never waits.
+/// <see cref="Load"/> (another thread) builds a new voice bank and hands it over by reference; the
+/// synth crossfades to it at the next block and leaves the old bank for <see cref="Load"/> or
+/// <see cref="Dispose"/> to free, so no native model is ever released on the audio thread.
+/// </remarks>
+public sealed class Synth : IDisposable
+{
+    private readonly SynthSettings _settings;
+    private readonly Cursor[] _cursors = new Cursor[CursorBoard.Capacity];
+    private readonly Limiter _limiter;
+    private readonly int _crossfadeSamples;
+    private VoiceBank _bank;
+    private VoiceBank? _pending;   // written by Load, taken by Render
+    private VoiceBank? _fading;    // the bank being crossfaded out
+    private VoiceBank? _retired;   // faded out, waiting to be disposed off the audio thread
+    private int _fadePosition;
+    private readonly object _loadLock = new();
+
+    public CursorBoard Cursors { get; }
+    public int SampleRate { get; }
+    public int OutputChannels => _settings.OutputChannels;
+
+    public Synth(IAutoencoder model, TerrainSnapshots terrain, SynthSettings? settings = null, CursorBoard? cursors = null)
+    {
+        _settings = settings ?? new SynthSettings();
+        _settings.Validate();
+        SampleRate = model.SampleRate;
+        Cursors = cursors ?? new CursorBoard();
+        _bank = new VoiceBank(model, terrain, _settings);
+        _limiter = new Limiter(SampleRate);
+        _crossfadeSamples = Math.Max(1, (int)(_settings.CrossfadeSeconds * SampleRate));
+    }
+
+    /// <summary>The autoencoder playing now (or fading in).</summary>
+    public IAutoencoder Model => (Volatile.Read(ref _pending) ?? _bank).Model;
+
+    /// <summary>Voices sounding now, held or releasing.</summary>
+    public int SoundingVoices => _bank.SoundingVoices;
+
+    /// <summary>
+    /// Replaces the autoencoder and the terrain (for example another model, or a terrain of another
+    /// shape) with a crossfade. Call it from any thread but the audio thread: it allocates. New
+    /// weights of the same terrain need no Load: publish them to its <see cref="TerrainSnapshots"/>.
+    /// </summary>
+    public void Load(IAutoencoder model, TerrainSnapshots terrain)
+    {
+        if (model.SampleRate != SampleRate)
+            throw new ArgumentException($"{model.Name} runs at {model.SampleRate} Hz but the synth at {SampleRate} Hz: reopen the output at that rate");
+        var bank = new VoiceBank(model, terrain, _settings);
+        lock (_loadLock)
+        {
+            Interlocked.Exchange(ref _pending, bank)?.Dispose();
+            Interlocked.Exchange(ref _retired, null)?.Dispose();
+        }
+    }
+
+    /// <summary>Renders <paramref name="output"/>.Length / OutputChannels frames, interleaved, into <paramref name="output"/>.</summary>
+    public void Render(Span<float> output)
+    {
+        int channels = _settings.OutputChannels;
+        if (output.Length % channels != 0) throw new ArgumentException("the output holds a partial frame");
+        int frames = output.Length / channels;
+        output.Clear();
+
+        if (_fading == null && Volatile.Read(ref _pending) is not null)
+        {
+            var incoming = Interlocked.Exchange(ref _pending, null)!;
+            for (int i = 0; i < incoming.Voices.Length; i++) incoming.Voices[i].Follow(_bank.Voices[i]);
+            _fading = _bank;
+            _bank = incoming;
+            _fadePosition = 0;
+        }
+
+        for (int i = 0; i < _cursors.Length; i++) _cursors[i] = Cursors.Read(i);
+        _bank.Update(_cursors);
+        if (_fading == null)
+        {
+            _bank.Render(output, frames, channels);
+        }
+        else
+        {
+            // A linear crossfade, sample by sample; it ends within this block or a later one.
+            _fading.Update(_cursors);
+            float step = 1f / _crossfadeSamples;
+            int fadingFrames = Math.Min(frames, _crossfadeSamples - _fadePosition);
+            float fadeIn = _fadePosition * step;
+            _bank.Render(output[..(fadingFrames * channels)], fadingFrames, channels, fadeIn, step);
+            _fading.Render(output[..(fadingFrames * channels)], fadingFrames, channels, 1f - fadeIn, -step);
+            if (fadingFrames < frames) _bank.Render(output[(fadingFrames * channels)..], frames - fadingFrames, channels);
+            _fadePosition += fadingFrames;
+            if (_fadePosition >= _crossfadeSamples)
+            {
+                Volatile.Write(ref _retired, _fading);
+                _fading = null;
+            }
+        }
+        _limiter.Process(output, channels);
+    }
+
+    public void Dispose()
+    {
+        _bank.Dispose();
+        _fading?.Dispose();
+        _pending?.Dispose();
+        _retired?.Dispose();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using LatentTerrain.Models;
+
+namespace LatentTerrain.Engine.Synthesis;
+
+/// <summary>
+/// One cursor's sound: a latent that glides toward the terrain's value under the cursor, a
+/// streaming decoder of its own, an envelope and a smoothed gain. It decodes a latent frame
+/// whenever the previous one has been played, so the synth's block size is free of the model's ratio.
+/// </summary>
+internal sealed class Voice : IDisposable
+{
+    private readonly IStreamingDecoder _decoder;
+    private readonly int _ratio, _channels;
+    private readonly float[] _latent, _target;
+    private readonly float[] _frame;   // the decoded frame, planar [channel, Ratio]
+    private int _position;             // next sample of _frame to play; Ratio = empty
+    private readonly float _glide, _attackStep, _releaseStep, _gainCoefficient, _voiceGain;
+    private float _envelope, _gain, _targetGain;
+    private bool _gate, _hasTarget;
+
+    public Voice(IAutoencoder model, SynthSettings settings)
+    {
+        _decoder = model.CreateDecoder();
+        _ratio = model.Ratio;
+        _channels = model.Channels;
+        _latent = new float[model.LatentSize];
+        _target = new float[model.LatentSize];
+        _frame = new float[_ratio * _channels];
+        _position = _ratio;
+        float rate = model.SampleRate;
+        _glide = settings.GlideSeconds <= 0f ? 1f : 1f - MathF.Exp(-_ratio / (settings.GlideSeconds * rate));
+        _attackStep = settings.AttackSeconds <= 0f ? 1f : 1f / (settings.AttackSeconds * rate);
+        _releaseStep = settings.ReleaseSeconds <= 0f ? 1f : 1f / (settings.ReleaseSeconds * rate);
+        _gainCoefficient = settings.GainSmoothingSeconds <= 0f ? 1f : 1f - MathF.Exp(-1f / (settings.GainSmoothingSeconds * rate));
+        _voiceGain = settings.VoiceGain;
+    }
+
+    /// <summary>Whether the voice makes sound: held, or still releasing.</summary>
+    public bool Sounding => _gate || _envelope > 0f;
+
+    /// <summary>Opens or closes the gate. A voice that starts from silence starts from a fresh decoder state.</summary>
+    public void SetGate(bool gate, float gain)
+    {
+        if (gate && !Sounding)
+        {
+            _decoder.Reset();
+            _position = _ratio;
+            _hasTarget = false;
+            _gain = gain;
+        }
+        _gate = gate;
+        if (gate) _targetGain = gain;
+    }
+
+    /// <summary>Takes over the audible state of <paramref name="other"/> (a voice of the model being replaced).</summary>
+    public void Follow(Voice other)
+    {
+        _gate = other._gate;
+        _envelope = other._envelope;
+        _gain = other._gain;
+        _targetGain = other._targetGain;
+    }
+
+    public void SetTarget(ReadOnlySpan<float> target)
+    {
+        target.CopyTo(_target);
+        if (!_hasTarget)
+        {
+            // A new note starts on its own latent instead of gliding in from wherever the voice last was.
+            target.CopyTo(_latent);
+            _hasTarget = true;
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="frames"/> samples of this voice to the interleaved mix, scaled by a fade
+    /// that starts at <paramref name="fade"/> and moves by <paramref name="fadeStep"/> per sample.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Render(Span<float> mix, int frames, int outputChannels, float fade, float fadeStep)
+    {
+        for (int t = 0; t < frames; t++)
+        {
+            if (_position == _ratio) DecodeNextFrame();
+            if (_gate) _envelope = MathF.Min(1f, _envelope + _attackStep);
+            else _envelope = MathF.Max(0f, _envelope - _releaseStep);
+            _gain += (_targetGain - _gain) * _gainCoefficient;
+            float level = _envelope * _gain * _voiceGain * (fade + t * fadeStep);
+            int row = t * outputChannels;
+            for (int c = 0; c < outputChannels; c++)
+                mix[row + c] += level * _frame[(c % _channels) * _ratio + _position];
+            _position++;
+            if (!Sounding) return;
+        }
+    }
+
+    private void DecodeNextFrame()
+    {
+        for (int i = 0; i < _latent.Length; i++) _latent[i] += (_target[i] - _latent[i]) * _glide;
+        _decoder.Decode(_latent, _frame);
+        _position = 0;
+    }
+
+    public void Dispose() => _decoder.Dispose();
+}

@@ -1,0 +1,166 @@
+using LatentTerrain.Engine.Rendering;
+using LatentTerrain.Engine.Synthesis;
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Tests.Support;
+
+namespace LatentTerrain.Tests.Synthesis;
+
+public class SynthTests
+{
+    private const int Rate = 48000;
+
+    private static Synth NewSynth(TerrainNetwork? terrain = null, SynthSettings? settings = null, int ratio = 64) =>
+        new(new SineAutoencoder(ratio), new TerrainSnapshots(terrain ?? LinearTerrain.PitchAlongX()), settings);
+
+    private static float[] Render(Synth synth, double seconds)
+    {
+        var audio = new float[(int)(seconds * Rate) * synth.OutputChannels];
+        for (int start = 0; start < audio.Length; start += 128) synth.Render(audio.AsSpan(start, Math.Min(128, audio.Length - start)));
+        return audio;
+    }
+
+    [Fact]
+    public void TwoCursorsAreBothAudible()
+    {
+        using var synth = NewSynth();
+        synth.Cursors.Move(0, 0f, 0f, 1f);     // 220 Hz
+        synth.Cursors.Move(5, 0.5f, 0f, 1f);   // 311 Hz
+        var audio = Render(synth, 0.5).AsSpan(Rate / 10);
+
+        double low = Spectrum.Magnitude(audio, 220, Rate), high = Spectrum.Magnitude(audio, 311.13, Rate), between = Spectrum.Magnitude(audio, 265, Rate);
+        Assert.True(low > 0.2 && high > 0.2, $"220 Hz: {low}, 311 Hz: {high}");
+        Assert.True(between < 0.01, $"265 Hz: {between}");
+        Assert.Equal(2, synth.SoundingVoices);
+    }
+
+    [Fact]
+    public void SameGestureSameSamples()
+    {
+        var gesture = new Gesture([new(0, 0, -1f, 0f, 1f), new(0.1, 1, 1f, 0f, 0.5f), new(0.2, 0, 0.5f, 0f, 0.8f), new(0.3, 0, 0f, 0f, 0f)]);
+        float[] Once()
+        {
+            using var synth = NewSynth();
+            return OfflineRenderer.Render(synth, gesture, tailSeconds: 0.5);
+        }
+        var first = Once();
+        Assert.Equal(first, Once());
+        Assert.True(Spectrum.Peak(first) > 0.1f);
+    }
+
+    [Fact]
+    public void RenderingAllocatesNothingAfterWarmUp()
+    {
+        using var synth = NewSynth();
+        var block = new float[128];
+        for (int i = 0; i < 16; i++) synth.Cursors.Move(i, i * 0.1f, 0f, 0.5f);
+        for (int i = 0; i < 50; i++) synth.Render(block);
+
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                synth.Cursors.Move(i % 16, i * 0.01f, 0f, 0.7f);
+                if (i % 50 == 0) synth.Cursors.Release((i / 50) % 16);
+                synth.Render(block);
+            }
+        }));
+    }
+
+    [Fact]
+    public void AJumpAcrossThePlaneGlidesInsteadOfClicking()
+    {
+        using var synth = NewSynth();
+        synth.Cursors.Move(0, -1f, 0f, 1f);
+        var before = Render(synth, 0.2);
+        synth.Cursors.Move(0, 2f, 0f, 1f); // 110 Hz -> 880 Hz at once
+        var after = Render(synth, 0.3);
+
+        // A sine of amplitude a at f Hz moves at most 2π·f·a/rate per sample: 0.029 at 880 Hz and gain 0.25.
+        float bound = 2 * MathF.PI * 880 * 0.25f / Rate * 1.1f;
+        Assert.True(Spectrum.LargestStep([.. before, .. after]) <= bound, $"largest step {Spectrum.LargestStep([.. before, .. after])}, bound {bound}");
+        Assert.True(Spectrum.Magnitude(after.AsSpan(Rate / 5), 880, Rate) > 0.2, "the voice did not arrive at 880 Hz");
+    }
+
+    [Fact]
+    public void NewWeightsWhilePlayingGlideInWithoutAJump()
+    {
+        var snapshots = new TerrainSnapshots(LinearTerrain.PitchAlongX());
+        using var synth = new Synth(new SineAutoencoder(), snapshots);
+        synth.Cursors.Move(0, 0f, 0f, 1f);
+        var before = Render(synth, 0.2);
+        snapshots.Publish(LinearTerrain.PitchAlongX(offset: 1f)); // the whole terrain an octave up
+        var after = Render(synth, 0.3);
+
+        float bound = 2 * MathF.PI * 440 * 0.25f / Rate * 1.1f;
+        Assert.True(Spectrum.LargestStep([.. before, .. after]) <= bound);
+        Assert.True(Spectrum.Magnitude(after.AsSpan(Rate / 5), 440, Rate) > 0.2);
+    }
+
+    [Fact]
+    public void AnotherModelCrossfadesInWithoutAJump()
+    {
+        using var synth = NewSynth();
+        synth.Cursors.Move(0, 0f, 0f, 1f);
+        var before = new List<float>(Render(synth, 0.2));
+        // Swap near a crest of the old voice, where cutting it would jump the furthest.
+        var one = new float[1];
+        do
+        {
+            synth.Render(one);
+            before.Add(one[0]);
+        } while (MathF.Abs(one[0]) < 0.2f);
+        synth.Load(new SineAutoencoder(ratio: 256, octaveOffset: 0.5f), new TerrainSnapshots(LinearTerrain.PitchAlongX()));
+        var after = Render(synth, 0.3);
+
+        Assert.Equal(256, synth.Model.Ratio);
+        float bound = 2 * MathF.PI * 311 * 0.25f / Rate * 1.5f;
+        float step = Spectrum.LargestStep([.. before, .. after]);
+        Assert.True(step <= bound, $"largest step {step}, bound {bound}");
+        var settled = after.AsSpan(Rate / 10);
+        Assert.True(Spectrum.Magnitude(settled, 311.13, Rate) > 0.2 && Spectrum.Magnitude(settled, 220, Rate) < 0.01);
+    }
+
+    [Fact]
+    public void ALoadWithAnotherSampleRateIsRefused()
+    {
+        using var synth = NewSynth();
+        var error = Assert.Throws<ArgumentException>(() => synth.Load(new SineAutoencoder(sampleRate: 44100), new TerrainSnapshots(LinearTerrain.PitchAlongX())));
+        Assert.Contains("44100 Hz", error.Message);
+    }
+
+    [Fact]
+    public void SixteenVoicesInPhaseNeverClip()
+    {
+        using var synth = NewSynth();
+        for (int i = 0; i < CursorBoard.Capacity; i++) synth.Cursors.Move(i, 0f, 0f, 1f);
+        var audio = Render(synth, 0.5);
+        float peak = Spectrum.Peak(audio);
+        Assert.True(peak <= Limiter.Ceiling + 1e-6f, $"peak {peak}");
+        Assert.True(peak > 0.9f, $"peak {peak}: the limiter should hold the mix at its ceiling, not mute it");
+        Assert.True(Spectrum.LargestStep(audio) < 0.1f);
+    }
+
+    [Fact]
+    public void ALiftedCursorReleasesToSilence()
+    {
+        using var synth = NewSynth(settings: new SynthSettings { ReleaseSeconds = 0.1f });
+        synth.Cursors.Move(3, 0f, 0f, 1f);
+        Render(synth, 0.1);
+        synth.Cursors.Release(3);
+        var release = Render(synth, 0.2);
+
+        Assert.True(Spectrum.Peak(release.AsSpan(0, Rate / 50)) > 0.1f);
+        Assert.Equal(0f, Spectrum.Peak(release.AsSpan((int)(0.11 * Rate))));
+        Assert.Equal(0, synth.SoundingVoices);
+    }
+
+    [Fact]
+    public void EventsTakeEffectAtTheFirstBlockAfterThem()
+    {
+        using var synth = NewSynth(settings: new SynthSettings { AttackSeconds = 0f });
+        var audio = OfflineRenderer.Render(synth, new Gesture([new(0.01, 0, 0f, 0f, 1f)]), seconds: 0.05);
+        int firstBlockAfter = (int)Math.Ceiling(0.01 * Rate / 128) * 128; // 512
+        Assert.Equal(0f, Spectrum.Peak(audio.AsSpan(0, firstBlockAfter)));
+        Assert.True(Spectrum.Peak(audio.AsSpan(firstBlockAfter, 64)) > 0f);
+    }
+}
