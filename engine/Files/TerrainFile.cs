@@ -63,7 +63,12 @@ public static class TerrainFile
         {
             throw new TerrainFileException(path, $"cannot read: {e.Message}", e);
         }
+        return Load(bytes, path);
+    }
 
+    /// <summary>Loads a terrain from the bytes of a file (for example one embedded in the program); <paramref name="path"/> names it in errors.</summary>
+    public static TerrainNetwork Load(byte[] bytes, string path)
+    {
         if (ReferenceCheckpoint.IsArchive(bytes)) return ReferenceCheckpoint.Read(bytes, path);
 
         var content = SafeTensors.Read(bytes, path);
