@@ -42,4 +42,42 @@ public sealed class AudioBuffer
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(channel, Channels);
         return Samples.AsSpan(channel * Frames, Frames);
     }
+
+    /// <summary>Planar audio from interleaved samples (frame after frame, as the synth and sound cards write them).</summary>
+    public static AudioBuffer FromInterleaved(int sampleRate, int channels, ReadOnlySpan<float> interleaved)
+    {
+        var audio = new AudioBuffer(sampleRate, channels, interleaved.Length / channels);
+        for (int c = 0; c < channels; c++)
+        {
+            var channel = audio.Channel(c);
+            for (int t = 0; t < channel.Length; t++) channel[t] = interleaved[t * channels + c];
+        }
+        return audio;
+    }
+
+    /// <summary>
+    /// The same audio with <paramref name="channels"/> channels: fewer by averaging every channel into
+    /// each (a mono model hears the whole stereo image), more by repeating the channels in turn.
+    /// </summary>
+    public AudioBuffer MixTo(int channels)
+    {
+        if (channels == Channels) return this;
+        var mixed = new AudioBuffer(SampleRate, channels, Frames);
+        if (channels < Channels)
+        {
+            for (int c = 0; c < Channels; c++)
+            {
+                var target = mixed.Channel(c % channels);
+                var source = Channel(c);
+                // Each output channel averages the inputs that fold into it.
+                float weight = 1f / ((Channels - c % channels + channels - 1) / channels);
+                for (int t = 0; t < Frames; t++) target[t] += source[t] * weight;
+            }
+        }
+        else
+        {
+            for (int c = 0; c < channels; c++) Channel(c % Channels).CopyTo(mixed.Channel(c));
+        }
+        return mixed;
+    }
 }

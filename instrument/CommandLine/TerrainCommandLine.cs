@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using LatentTerrain.Engine.Audio;
 using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Files;
 using Spectre.Console;
@@ -20,8 +21,11 @@ public static class TerrainCommandLine
         error ??= Console.Error;
         var root = new RootCommand("Latent Terrain: play the latent space of neural audio autoencoders through a trainable terrain.")
         {
+            RenderCommand.Create(console),
+            EncodeCommand.Create(console),
             TrainCommand.Create(console),
             MapCommand.Create(console),
+            DefaultsCommand.Create(console),
         };
         var parsed = root.Parse(args);
         // A mistyped option gets one line, not a screen of help (--help still shows it).
@@ -45,7 +49,8 @@ public static class TerrainCommandLine
     /// <summary>The one line a person sees for a failure they can fix; null for a bug, which should surface whole.</summary>
     private static string? Describe(Exception e) => e switch
     {
-        UsageException or TerrainFileException or DatasetException => e.Message,
+        UsageException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or FormatException => e.Message,
+        DllNotFoundException => $"a native library is missing ({e.Message}); ./terrain installs it",
         ArgumentException => e.Message,
         IOException or UnauthorizedAccessException => e.Message,
         _ => null,
