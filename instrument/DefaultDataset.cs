@@ -36,8 +36,8 @@ internal static class DefaultDataset
         (0.0f, 1.0f, 1.5f, 0.6f, -1.0f, -0.4f),     // bright lead
         (0.3f, 1.2f, 1.4f, -0.8f, 0.0f, 0.4f),      // breathy flute
         (0.6f, 1.5f, 1.4f, 0.8f, -0.8f, -1.6f),     // glassy high tone
-        (0.9f, 1.7f, 1.3f, -0.2f, 0.8f, 0.0f),      // whistling wind
-        (1.2f, 1.9f, 1.3f, 0.4f, 1.6f, 0.6f),       // air
+        (0.9f, 1.7f, 1.3f, -0.2f, 0.2f, 0.0f),      // whistling wind
+        (1.2f, 1.9f, 1.3f, 0.4f, 0.6f, 0.6f),       // airy
     ];
 
     public static TerrainDataset Make()

@@ -5,7 +5,7 @@ using LatentTerrain.Models.Defaults;
 namespace LatentTerrain.Instrument;
 
 /// <summary>The terrain the instrument plays when none is given: shipped inside the program (models/Defaults).</summary>
-internal static class DefaultTerrain
+public static class DefaultTerrain
 {
     public const string Name = "built-in terrain";
 

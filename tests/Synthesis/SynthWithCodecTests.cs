@@ -55,7 +55,7 @@ public class SynthWithCodecTests
 
         using var synth = NewSynth();
         var both = OfflineRenderer.Render(synth, new Gesture([new(0, 0, -12f, -3.5f, 1f), new(0, 1, 12f, 3.5f, 1f)]), seconds: 0.6);
-        var steady = both.AsSpan(Rate / 5);
+        var steady = both[(Rate / 5)..];
         double Level(double hz) => Spectrum.Magnitude(steady, hz, Rate);
         double Background(double hz) => new[] { 0.93, 0.96, 1.04, 1.07 }.Average(k => Level(hz * k));
 
