@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LatentTerrain.Models.BuiltIn;
 
 /// <summary>
@@ -56,44 +58,65 @@ internal sealed class BuiltInEncoder
         var latents = new float[frames * CodecLatents.Count];
         if (frames == 0) return latents;
         var instants = Analyse(audio);
+        var pooled = Pool(instants);
 
         var heldPitch = new bool[frames];
-        var heldTimbre = new bool[frames];
-        var heldNoise = new bool[frames];
+        for (int i = 0; i < frames; i++)
+        {
+            var row = latents.AsSpan(i * CodecLatents.Count, CodecLatents.Count);
+            double centre = ((i + 1.0) * _ratio - 1) / _hop;
+            // Everything but pitch is pooled over tens of milliseconds, so a line between two instants 5 ms apart loses nothing.
+            int j = Math.Min((int)centre, instants.Length - 1), next = Math.Min(j + 1, instants.Length - 1);
+            float fraction = (float)(centre - j);
+            for (int latent = 0; latent < CodecLatents.Count; latent++)
+                row[latent] = pooled[j * CodecLatents.Count + latent] * (1 - fraction) + pooled[next * CodecLatents.Count + latent] * fraction;
+            if (PitchAt(instants, centre * _hop) is float f0 && pooled[j * CodecLatents.Count + CodecLatents.Loudness] > CodecLatents.Min)
+                row[CodecLatents.Pitch] = CodecLatents.ToPitch(f0);
+            else heldPitch[i] = true;
+        }
+        Hold(latents, heldPitch, [CodecLatents.Pitch]);
+        for (int i = 0; i < latents.Length; i++) latents[i] = CodecLatents.Saturate(latents[i]);
+        return latents;
+    }
+
+    /// <summary>Loudness, noisiness and timbre at every instant, each from the readings pooled around it; timbre and noisiness held where they cannot be read.</summary>
+    private float[] Pool(Instant[] instants)
+    {
+        var values = new float[instants.Length * CodecLatents.Count];
+        var heldTimbre = new bool[instants.Length];
+        var heldNoise = new bool[instants.Length];
         var fit = new EnvelopeFit();
         var pool = new ReadingPool();
         Span<float> harmonicPower = stackalloc float[HarmonicAnalyser.MaxHarmonics];
         Span<float> noisePower = stackalloc float[HarmonicAnalyser.MaxHarmonics];
-        for (int i = 0; i < frames; i++)
+        for (int j = 0; j < instants.Length; j++)
         {
-            var row = latents.AsSpan(i * CodecLatents.Count, CodecLatents.Count);
-            double centre = (i + 1.0) * _ratio - 1;
-            float? f0 = PitchAt(instants, centre);
+            var row = values.AsSpan(j * CodecLatents.Count, CodecLatents.Count);
+            var instant = instants[j];
             // A noise band one fundamental wide needs this many periods to read its power to about ±1 dB.
-            double reach = Math.Clamp(f0 is float f ? PoolPeriods / f : 0, PoolSeconds, MaxPoolSeconds);
-            pool.Gather(instants, centre / _hop, reach * InstantsPerSecond);
+            double reach = Math.Clamp(instant.Voiced ? PoolPeriods / instant.F0 : 0, PoolSeconds, MaxPoolSeconds) * InstantsPerSecond;
+            // Half an analysis window (two periods), in instants.
+            int step = Math.Max(1, (int)(2 * InstantsPerSecond / instant.F0));
+            pool.Gather(instants, j, reach, step);
             if (!(pool.MeanSquare > SilentMeanSquare))
             {
                 row[CodecLatents.Loudness] = CodecLatents.Min;
-                heldPitch[i] = heldTimbre[i] = heldNoise[i] = true;
+                heldTimbre[j] = heldNoise[j] = true;
                 continue;
             }
             row[CodecLatents.Loudness] = CodecLatents.ToLoudness((float)pool.MeanSquare);
-            if (f0 is float pitch) row[CodecLatents.Pitch] = CodecLatents.ToPitch(pitch);
-            else heldPitch[i] = true;
-
             double ratio = NoiseSeparation.Separate(pool.Harmonics, pool.Halves, harmonicPower, noisePower);
             if (ratio > NoisyRatio)
             {
                 // Where noise dominates, the harmonics under it read unsteadily: pool twice as long.
-                pool.Gather(instants, centre / _hop, 2 * reach * InstantsPerSecond);
+                pool.Gather(instants, j, 2 * reach, step);
                 ratio = NoiseSeparation.Separate(pool.Harmonics, pool.Halves, harmonicPower, noisePower);
             }
             row[CodecLatents.Noisiness] = CodecLatents.ToNoisiness(10f * MathF.Log10((float)ratio));
             int measured = pool.Harmonics.Length;
             fit.Clear();
             fit.Add(harmonicPower[..measured], noisePower[..measured]);
-            if (!heldPitch[i] && pool.VoicedShare > 0.5 && fit.TrySolve(out var envelope))
+            if (instant.Voiced && pool.VoicedShare > 0.5 && fit.TrySolve(out var envelope))
             {
                 row[CodecLatents.Brightness] = CodecLatents.ToBrightness(envelope.TiltDbPerOctave);
                 row[CodecLatents.Warmth] = CodecLatents.ToShape(envelope.WarmthDb);
@@ -101,13 +124,11 @@ internal sealed class BuiltInEncoder
                 row[CodecLatents.Edge] = CodecLatents.ToShape(envelope.EdgeDb);
                 row[CodecLatents.Hollowness] = CodecLatents.ToHollowness(envelope.EvenDb);
             }
-            else heldTimbre[i] = true;
+            else heldTimbre[j] = true;
         }
-        Hold(latents, heldPitch, [CodecLatents.Pitch]);
-        Hold(latents, heldTimbre, Timbre);
-        Hold(latents, heldNoise, [CodecLatents.Noisiness]);
-        for (int i = 0; i < latents.Length; i++) latents[i] = CodecLatents.Saturate(latents[i]);
-        return latents;
+        Hold(values, heldTimbre, Timbre);
+        Hold(values, heldNoise, [CodecLatents.Noisiness]);
+        return values;
     }
 
     /// <summary>Pitch, voicing, level, harmonic and noise power and the envelope's equations at every instant.</summary>
@@ -120,6 +141,7 @@ internal sealed class BuiltInEncoder
             var (f0, aperiodicity) = tracker.Estimate(j * _hop);
             instants[j] = new Instant { F0 = f0, Voiced = aperiodicity < VoicingThreshold && f0 is >= LowestF0 and <= HighestF0 };
         }
+        MendOutliers(instants, tracker);
         BridgeUnvoiced(instants);
         for (int j = 0; j < instants.Length; j++)
             if (!instants[j].Voiced) instants[j].F0 = tracker.Track(j * _hop, instants[j].F0).F0;
@@ -139,6 +161,33 @@ internal sealed class BuiltInEncoder
             instant.Halves = halves[..measured.Harmonics];
         }
         return instants;
+    }
+
+    /// <summary>
+    /// A voiced instant more than a semitone away from the median of the voiced instants within ±50 ms
+    /// has most likely locked onto a multiple or a fraction of the period: it looks again near the median.
+    /// </summary>
+    private void MendOutliers(Instant[] instants, PitchTracker tracker)
+    {
+        const int reach = InstantsPerSecond / 20;
+        var medians = new float[instants.Length];
+        var around = new List<float>();
+        for (int j = 0; j < instants.Length; j++)
+        {
+            around.Clear();
+            for (int i = Math.Max(0, j - reach); i <= Math.Min(instants.Length - 1, j + reach); i++)
+                if (instants[i].Voiced) around.Add(instants[i].F0);
+            around.Sort();
+            medians[j] = around.Count > 0 ? around[around.Count / 2] : 0;
+        }
+        for (int j = 0; j < instants.Length; j++)
+        {
+            var instant = instants[j];
+            if (!instant.Voiced || medians[j] == 0 || MathF.Abs(MathF.Log2(instant.F0 / medians[j])) < 1f / 12) continue;
+            var (f0, aperiodicity) = tracker.Track(j * _hop, medians[j]);
+            instant.F0 = f0;
+            instant.Voiced = aperiodicity < VoicingThreshold;
+        }
     }
 
     /// <summary>
@@ -208,49 +257,46 @@ internal sealed class BuiltInEncoder
     /// </summary>
     private sealed class ReadingPool
     {
-        private readonly double[] _harmonics = new double[HarmonicAnalyser.MaxHarmonics];
-        private readonly double[] _halves = new double[HarmonicAnalyser.MaxHarmonics];
-        private readonly double[] _weights = new double[HarmonicAnalyser.MaxHarmonics];
+        private readonly float[] _harmonics = new float[HarmonicAnalyser.MaxHarmonics];
+        private readonly float[] _halves = new float[HarmonicAnalyser.MaxHarmonics];
+        private readonly float[] _weights = new float[HarmonicAnalyser.MaxHarmonics];
         private int _measured;
 
         public double MeanSquare { get; private set; }
         public double VoicedShare { get; private set; }
-        public ReadOnlySpan<double> Harmonics => _harmonics.AsSpan(0, _measured);
-        public ReadOnlySpan<double> Halves => _halves.AsSpan(0, _measured);
+        public ReadOnlySpan<float> Harmonics => _harmonics.AsSpan(0, _measured);
+        public ReadOnlySpan<float> Halves => _halves.AsSpan(0, _measured);
 
         /// <param name="centre">Where the frame is, in instants.</param>
         /// <param name="reach">Half the triangle's width, in instants.</param>
-        public void Gather(Instant[] instants, double centre, double reach)
+        /// <param name="step">Take every step-th instant: where the analysis windows span several instants, their neighbours add little.</param>
+        public void Gather(Instant[] instants, double centre, double reach, int step)
         {
             Array.Clear(_harmonics);
             Array.Clear(_halves);
             Array.Clear(_weights);
             double meanSquare = 0, total = 0, voiced = 0;
             int from = Math.Max(0, (int)Math.Ceiling(centre - reach)), to = Math.Min(instants.Length - 1, (int)(centre + reach));
-            for (int j = from; j <= to; j++)
+            from += ((int)centre - from) % step;
+            for (int j = from; j <= to; j += step)
             {
-                double weight = 1 - Math.Abs(j - centre) / reach;
+                float weight = (float)(1 - Math.Abs(j - centre) / reach);
                 if (weight <= 0) continue;
                 var instant = instants[j];
+                int n = instant.Harmonics.Length;
                 total += weight;
                 meanSquare += weight * instant.MeanSquare;
                 if (instant.Voiced) voiced += weight;
-                for (int k = 0; k < instant.Harmonics.Length; k++)
-                {
-                    _harmonics[k] += weight * instant.Harmonics[k];
-                    _halves[k] += weight * instant.Halves[k];
-                    _weights[k] += weight;
-                }
+                TensorPrimitives.MultiplyAdd(instant.Harmonics, weight, _harmonics.AsSpan(0, n), _harmonics.AsSpan(0, n));
+                TensorPrimitives.MultiplyAdd(instant.Halves, weight, _halves.AsSpan(0, n), _halves.AsSpan(0, n));
+                TensorPrimitives.Add(_weights.AsSpan(0, n), weight, _weights.AsSpan(0, n));
             }
             MeanSquare = meanSquare / total;
             VoicedShare = voiced / total;
             _measured = 0;
             while (_measured < _weights.Length && _weights[_measured] > 0.5 * total) _measured++;
-            for (int k = 0; k < _measured; k++)
-            {
-                _harmonics[k] /= _weights[k];
-                _halves[k] /= _weights[k];
-            }
+            TensorPrimitives.Divide(_harmonics.AsSpan(0, _measured), _weights.AsSpan(0, _measured), _harmonics.AsSpan(0, _measured));
+            TensorPrimitives.Divide(_halves.AsSpan(0, _measured), _weights.AsSpan(0, _measured), _halves.AsSpan(0, _measured));
         }
     }
 }

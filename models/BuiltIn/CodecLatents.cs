@@ -13,7 +13,7 @@ namespace LatentTerrain.Models.BuiltIn;
 /// | 3 | warmth | level around the 2nd harmonic | 9 z dB (±18) |
 /// | 4 | nasality | level around the 5th harmonic | 9 z dB (±18) |
 /// | 5 | edge | level around the 12th harmonic | 9 z dB (±18) |
-/// | 6 | noisiness | noise power over harmonic power | -12 + 9 z dB (-30..+6) |
+/// | 6 | noisiness | noise power over harmonic power | -15 + 7.5 z dB (-30..0) |
 /// | 7 | hollowness | level of the even harmonics | -6 (z + 2) dB (0..-24) |
 /// </remarks>
 internal static class CodecLatents
@@ -26,7 +26,7 @@ internal static class CodecLatents
     public const float LoudnessCentreDb = -40f, LoudnessDbPerUnit = 12f;
     public const float TiltCentreDbPerOctave = -9f, TiltDbPerOctavePerUnit = 4.5f;
     public const float ShapeDbPerUnit = 9f;
-    public const float NoiseCentreDb = -12f, NoiseDbPerUnit = 9f;
+    public const float NoiseCentreDb = -15f, NoiseDbPerUnit = 7.5f;
     public const float EvenDbPerUnit = -6f;
 
     /// <summary>The centres of the three shape bumps, in octaves above the fundamental (between harmonics 2 and 3, at 5 and at 12); the first sits between an even and an odd harmonic so that hollowness, which empties the even ones, never hides it.</summary>
@@ -42,7 +42,7 @@ internal static class CodecLatents
         new("warmth", "boost or cut around the 2nd harmonic", Min, Max, "9 z dB (±18)"),
         new("nasality", "boost or cut around the 5th harmonic", Min, Max, "9 z dB (±18)"),
         new("edge", "boost or cut around the 12th harmonic", Min, Max, "9 z dB (±18)"),
-        new("noisiness", "breath: noise power relative to harmonic power", Min, Max, "-12 + 9 z dB (-30..+6)"),
+        new("noisiness", "breath: noise power relative to harmonic power", Min, Max, "-15 + 7.5 z dB (-30..0)"),
         new("hollowness", "even harmonics from full (sawtooth-like) to absent (square-like)", Min, Max, "-6 (z + 2) dB on even harmonics (0..-24)"),
     ];
 
