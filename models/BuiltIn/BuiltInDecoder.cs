@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LatentTerrain.Models.BuiltIn;
 
@@ -24,6 +25,7 @@ internal sealed class BuiltInDecoder : IStreamingDecoder
         _noise = new NoiseSource(seed, frame);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
     {
         if (latent.Length != CodecLatents.Count)
@@ -50,6 +52,7 @@ internal sealed class BuiltInDecoder : IStreamingDecoder
     public void Dispose() { }
 
     /// <summary>Harmonic amplitudes of unit mean square after the band-limit gains at this pitch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnitAmplitudes(in SynthesisFrame frame, HarmonicOscillatorBank bank, Span<float> amplitudes)
     {
         HarmonicEnvelope.Amplitudes(frame, amplitudes);

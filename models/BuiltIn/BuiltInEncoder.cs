@@ -7,28 +7,32 @@ namespace LatentTerrain.Models.BuiltIn;
 /// because that is where the decoder's glide reaches frame i's parameters.
 /// </summary>
 /// <remarks>
-/// The recording is analysed at fixed instants, 200 a second whatever the ratio: YIN gives the
-/// fundamental and whether the instant is voiced; the harmonic analyser reads the harmonics and the
-/// noise between them over a window of whole periods. A frame then takes its pitch from the two
-/// instants around it, and pools loudness, noisiness and the envelope fit (brightness, warmth,
-/// nasality, edge, hollowness) over the instants within ±30 ms, weighted by a triangle: the decoder's
-/// noise is random, so a single window's reading of it is too, and pooling steadies it at the price of
-/// blurring changes faster than that.
-/// Frames that are unvoiced (or whose envelope cannot be fitted) keep pitch and timbre from the last
-/// voiced frame (the first voiced frame's for those before it; zeros if none is voiced); digitally
-/// silent frames also keep noisiness, and read the bottom of the loudness range. Every output is
-/// clamped to its documented range.
+/// The recording is analysed at fixed instants, 200 a second whatever the ratio. YIN gives each the
+/// fundamental and whether it is voiced; a voiced instant a semitone off its neighbours' median is
+/// looked at again near that median (YIN's slips to multiples of the period), and unvoiced ones look
+/// for the period near the pitch bridging the voiced ones around them. The harmonic analyser then
+/// reads the harmonics and the noise between them over four periods. Each instant pools those
+/// readings over ±16 periods (at least ±50 ms, at most ±150 ms, twice that where the noise comes
+/// within 6 dB of the harmonics) with triangular weights: the decoder's noise is random, so one
+/// window's reading of it is too, and pooling steadies it at the price of blurring faster changes.
+/// From the pool come loudness, noisiness (<see cref="NoiseSeparation"/>) and the envelope fit
+/// (brightness, warmth, nasality, edge, hollowness). A frame takes its pitch from the two instants
+/// around it, in octaves, and the rest from a line between them.
+/// Unvoiced stretches (and instants whose envelope cannot be fitted) keep pitch and timbre from the
+/// last voiced one (the first voiced one's before it; zeros if none is voiced); digitally silent
+/// stretches also keep noisiness, and read the bottom of the loudness range. Every output is clamped
+/// to its documented range.
 /// </remarks>
 internal sealed class BuiltInEncoder
 {
     public const float LowestF0 = 50f, HighestF0 = 1000f;
     /// <summary>YIN aperiodicity below which an instant counts as voiced: its harmonics stand above the noise.</summary>
     private const float VoicingThreshold = 0.45f;
-    /// <summary>Mean square below which a frame is silence (-130 dBFS).</summary>
+    /// <summary>Mean square below which an instant is silence (-130 dBFS).</summary>
     private const float SilentMeanSquare = 1e-13f;
     private const int InstantsPerSecond = 200;
     private const float PoolSeconds = 0.05f, PoolPeriods = 16f, MaxPoolSeconds = 0.15f;
-    /// <summary>Noise-to-harmonic power above which a frame pools its readings twice as long (-6 dB).</summary>
+    /// <summary>Noise-to-harmonic power above which an instant pools its readings twice as long (-6 dB).</summary>
     private const double NoisyRatio = 0.25;
     private static readonly int[] Timbre =
         [CodecLatents.Brightness, CodecLatents.Warmth, CodecLatents.Nasality, CodecLatents.Edge, CodecLatents.Hollowness];
@@ -43,7 +47,7 @@ internal sealed class BuiltInEncoder
     }
 
     /// <summary>What one analysis instant measured.</summary>
-    internal sealed class Instant
+    private sealed class Instant
     {
         public float F0;
         public bool Voiced;
@@ -131,7 +135,7 @@ internal sealed class BuiltInEncoder
         return values;
     }
 
-    /// <summary>Pitch, voicing, level, harmonic and noise power and the envelope's equations at every instant.</summary>
+    /// <summary>Pitch, voicing, level and the harmonic and half-harmonic readings at every instant.</summary>
     private Instant[] Analyse(ReadOnlySpan<float> audio)
     {
         var instants = new Instant[(audio.Length - 1) / _hop + 1];
@@ -237,7 +241,7 @@ internal sealed class BuiltInEncoder
         return 0f;
     }
 
-    /// <summary>Gives held frames the values of the last frame that measured them (the first such frame's before it; zero if none did).</summary>
+    /// <summary>Gives held rows (frames or instants) the values of the last row that measured them (the first such row's before it; zero if none did).</summary>
     private static void Hold(float[] latents, bool[] held, int[] indices)
     {
         int frames = held.Length, first = Array.IndexOf(held, false);
@@ -251,7 +255,7 @@ internal sealed class BuiltInEncoder
     }
 
     /// <summary>
-    /// The readings of the instants around a frame, averaged with triangular weights: the level, the
+    /// The readings of the instants around an instant, averaged with triangular weights: the level, the
     /// share of voiced instants, and per harmonic the readings at it and half a harmonic below it
     /// (over the harmonics that most of the weight measured).
     /// </summary>
@@ -267,7 +271,7 @@ internal sealed class BuiltInEncoder
         public ReadOnlySpan<float> Harmonics => _harmonics.AsSpan(0, _measured);
         public ReadOnlySpan<float> Halves => _halves.AsSpan(0, _measured);
 
-        /// <param name="centre">Where the frame is, in instants.</param>
+        /// <param name="centre">The instant to pool around.</param>
         /// <param name="reach">Half the triangle's width, in instants.</param>
         /// <param name="step">Take every step-th instant: where the analysis windows span several instants, their neighbours add little.</param>
         public void Gather(Instant[] instants, double centre, double reach, int step)

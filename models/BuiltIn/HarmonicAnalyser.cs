@@ -11,9 +11,9 @@ internal readonly record struct HarmonicMeasurement(int Harmonics, float MeanSqu
 
 /// <summary>
 /// Measures the harmonics and the noise between them around an instant, given the fundamental and
-/// its glide. The window is a Hann over a whole, even number of periods of the gliding phase, so in
-/// the warped time every harmonic and every half harmonic falls on a zero of every other's window
-/// transform: harmonics do not leak into each other nor into the half-harmonic noise readings.
+/// its glide. The window is a Hann over four periods of the gliding phase, so in the warped time every
+/// harmonic and every half harmonic falls on a zero of every other's window transform: harmonics do
+/// not leak into each other nor into the half-harmonic noise readings.
 /// </summary>
 internal sealed class HarmonicAnalyser
 {
@@ -61,9 +61,8 @@ internal sealed class HarmonicAnalyser
     public HarmonicMeasurement Measure(int centre, float f0, float glide, Span<float> harmonics, Span<float> halfHarmonics)
     {
         f0 = Math.Clamp(f0, BuiltInEncoder.LowestF0, BuiltInEncoder.HighestF0);
-        const int periods = Periods;
         int count = Math.Min(MaxHarmonics, (int)(_fadeStart / f0));
-        int half = Math.Min(MaxHalfSpan(_sampleRate), (int)(0.5f * periods * _sampleRate / f0 * 1.25f) + 2);
+        int half = Math.Min(MaxHalfSpan(_sampleRate), (int)(0.5f * Periods * _sampleRate / f0 * 1.25f) + 2);
         glide = Math.Clamp(glide, -0.2f * f0 / half, 0.2f * f0 / half);
         int span = 2 * half + 1;
         int padded = (span + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
