@@ -62,6 +62,7 @@ internal sealed class PitchTracker
             float deepest = _normalised[Deepest(_minLag, _maxLag)];
             for (int lag = _minLag; lag <= _maxLag && best < 0; lag++)
                 if (_normalised[lag] <= 1.15f * deepest + 0.02f && _normalised[lag] <= _normalised[lag - 1] && _normalised[lag] <= _normalised[lag + 1]) best = lag;
+            if (best < 0) best = Deepest(_minLag, _maxLag);
         }
         return Result(centre, Shortest(best));
     }
