@@ -75,6 +75,7 @@ public class RealSoundTests
             ["offset"] = Enumerable.Repeat(0.25f, SampleRate).ToArray(),
             ["brown noise"] = Enumerable.Range(0, SampleRate).Select(_ => (float)(walk = 0.999 * walk + 0.01 * (random.NextDouble() - 0.5))).ToArray(),
             ["full-scale square at 3 kHz"] = Enumerable.Range(0, SampleRate).Select(t => t / 8 % 2 == 0 ? 1f : -1f).ToArray(),
+            ["one frame of a sine"] = Additive(440, k => k == 1 ? 0.1 : 0)[..256],
         };
         foreach (var (name, audio) in sounds)
         {
