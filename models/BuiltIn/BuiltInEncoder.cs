@@ -15,8 +15,8 @@ namespace LatentTerrain.Models.BuiltIn;
 /// readings over ±16 periods (at least ±50 ms, at most ±150 ms, twice that where the noise comes
 /// within 6 dB of the harmonics) with triangular weights: the decoder's noise is random, so one
 /// window's reading of it is too, and pooling steadies it at the price of blurring faster changes.
-/// From the pool come loudness, noisiness (<see cref="NoiseSeparation"/>) and the envelope fit
-/// (brightness, warmth, nasality, edge, hollowness). A frame takes its pitch from the two instants
+/// From the pool come noisiness (<see cref="NoiseSeparation"/>) and the envelope fit (brightness,
+/// warmth, nasality, edge, hollowness); loudness pools the level over ±30 ms only. A frame takes its pitch from the two instants
 /// around it, in octaves, and the rest from a line between them.
 /// Unvoiced stretches (and instants whose envelope cannot be fitted) keep pitch and timbre from the
 /// last voiced one (the first voiced one's before it; zeros if none is voiced); digitally silent
@@ -31,7 +31,7 @@ internal sealed class BuiltInEncoder
     /// <summary>Mean square below which an instant is silence (-130 dBFS).</summary>
     private const float SilentMeanSquare = 1e-13f;
     private const int InstantsPerSecond = 200;
-    private const float PoolSeconds = 0.05f, PoolPeriods = 16f, MaxPoolSeconds = 0.15f;
+    private const float PoolSeconds = 0.05f, PoolPeriods = 16f, MaxPoolSeconds = 0.15f, LevelSeconds = 0.03f;
     /// <summary>Noise-to-harmonic power above which an instant pools its readings twice as long (-6 dB).</summary>
     private const double NoisyRatio = 0.25;
     private static readonly int[] Timbre =
@@ -108,7 +108,7 @@ internal sealed class BuiltInEncoder
                 heldTimbre[j] = heldNoise[j] = true;
                 continue;
             }
-            row[CodecLatents.Loudness] = CodecLatents.ToLoudness((float)pool.MeanSquare);
+            row[CodecLatents.Loudness] = CodecLatents.ToLoudness((float)Level(instants, j));
             double ratio = NoiseSeparation.Separate(pool.Harmonics, pool.Halves, harmonicPower, noisePower);
             if (ratio > NoisyRatio)
             {
@@ -133,6 +133,23 @@ internal sealed class BuiltInEncoder
         Hold(values, heldTimbre, Timbre);
         Hold(values, heldNoise, [CodecLatents.Noisiness]);
         return values;
+    }
+
+    /// <summary>
+    /// The mean square around an instant, over ±30 ms with triangular weights: level needs less
+    /// steadying than the rest, and a shorter pool keeps attacks sharp.
+    /// </summary>
+    private static double Level(Instant[] instants, int j)
+    {
+        const double reach = LevelSeconds * InstantsPerSecond;
+        double sum = 0, total = 0;
+        for (int i = Math.Max(0, j - (int)reach); i <= Math.Min(instants.Length - 1, j + (int)reach); i++)
+        {
+            double weight = 1 - Math.Abs(i - j) / reach;
+            sum += weight * instants[i].MeanSquare;
+            total += weight;
+        }
+        return sum / total;
     }
 
     /// <summary>Pitch, voicing, level and the harmonic and half-harmonic readings at every instant.</summary>
