@@ -23,6 +23,9 @@ internal sealed class BuiltInDecoder : IStreamingDecoder
         _frame = frame;
         _harmonics = new HarmonicOscillatorBank(sampleRate, frame);
         _noise = new NoiseSource(seed, frame);
+        // One frame here compiles the code and builds the static tables before the audio thread first needs them.
+        Decode(new float[CodecLatents.Count], new float[frame]);
+        Reset();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
