@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LatentTerrain.Models.BuiltIn;
 
@@ -22,8 +23,12 @@ internal sealed class BuiltInDecoder : IStreamingDecoder
         _frame = frame;
         _harmonics = new HarmonicOscillatorBank(sampleRate, frame);
         _noise = new NoiseSource(seed, frame);
+        // One frame here compiles the code and builds the static tables before the audio thread first needs them.
+        Decode(new float[CodecLatents.Count], new float[frame]);
+        Reset();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
     {
         if (latent.Length != CodecLatents.Count)
@@ -50,6 +55,7 @@ internal sealed class BuiltInDecoder : IStreamingDecoder
     public void Dispose() { }
 
     /// <summary>Harmonic amplitudes of unit mean square after the band-limit gains at this pitch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnitAmplitudes(in SynthesisFrame frame, HarmonicOscillatorBank bank, Span<float> amplitudes)
     {
         HarmonicEnvelope.Amplitudes(frame, amplitudes);

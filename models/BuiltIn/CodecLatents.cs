@@ -9,11 +9,11 @@ namespace LatentTerrain.Models.BuiltIn;
 /// | # | name | meaning | mapping (z = latent) |
 /// | 0 | pitch | fundamental frequency | 220 Hz · 2^z (55..880 Hz) |
 /// | 1 | loudness | RMS level of the voice | -40 + 12 z dBFS (-64..-16) |
-/// | 2 | brightness | spectral tilt of harmonics and noise | -9 + 4.5 z dB per octave (-18..0) |
-/// | 3 | warmth | level around the 2nd harmonic | 9 z dB (±18) |
-/// | 4 | nasality | level around the 5th harmonic | 9 z dB (±18) |
-/// | 5 | edge | level around the 12th harmonic | 9 z dB (±18) |
-/// | 6 | noisiness | noise power over harmonic power | -12 + 9 z dB (-30..+6) |
+/// | 2 | brightness | spectral tilt of the harmonics (and so of the noise) | -9 + 4.5 z dB per octave (-18..0) |
+/// | 3 | warmth | level around the 2nd and 3rd harmonics | 9 z dB (±18) at harmonic 2.5 |
+/// | 4 | nasality | level around the 5th harmonic | 9 z dB (±18) at harmonic 5 |
+/// | 5 | edge | level around the 12th harmonic | 9 z dB (±18) at harmonic 12 |
+/// | 6 | noisiness | breath: noise power over harmonic power | -15 + 7.5 z dB (-30..0) |
 /// | 7 | hollowness | level of the even harmonics | -6 (z + 2) dB (0..-24) |
 /// </remarks>
 internal static class CodecLatents
@@ -26,10 +26,14 @@ internal static class CodecLatents
     public const float LoudnessCentreDb = -40f, LoudnessDbPerUnit = 12f;
     public const float TiltCentreDbPerOctave = -9f, TiltDbPerOctavePerUnit = 4.5f;
     public const float ShapeDbPerUnit = 9f;
-    public const float NoiseCentreDb = -12f, NoiseDbPerUnit = 9f;
+    public const float NoiseCentreDb = -15f, NoiseDbPerUnit = 7.5f;
     public const float EvenDbPerUnit = -6f;
 
-    /// <summary>The centres of the three shape bumps, in octaves above the fundamental (between harmonics 2 and 3, at 5 and at 12); the first sits between an even and an odd harmonic so that hollowness, which empties the even ones, never hides it.</summary>
+    /// <summary>
+    /// The centres of the three shape bumps, in octaves above the fundamental: between harmonics 2 and
+    /// 3, at 5 and at 12. The first sits between an even and an odd harmonic so that hollowness, which
+    /// empties the even ones, never hides it from the encoder.
+    /// </summary>
     public static readonly float[] ShapeCentres = [MathF.Log2(2.5f), MathF.Log2(5f), MathF.Log2(12f)];
     /// <summary>The bumps' Gaussian width in octaves: wide enough to overlap their neighbours a little, so no harmonic falls in a gap.</summary>
     public const float ShapeWidth = 0.5f;
@@ -38,11 +42,11 @@ internal static class CodecLatents
     [
         new("pitch", "fundamental frequency, in octaves above or below A3", Min, Max, "220 Hz · 2^z (55..880 Hz)"),
         new("loudness", "RMS level of the voice", Min, Max, "-40 + 12 z dBFS RMS (-64..-16)"),
-        new("brightness", "spectral tilt of harmonics and noise: dark (sine-like) to flat", Min, Max, "-9 + 4.5 z dB per octave (-18..0)"),
-        new("warmth", "boost or cut around the 2nd harmonic", Min, Max, "9 z dB (±18)"),
-        new("nasality", "boost or cut around the 5th harmonic", Min, Max, "9 z dB (±18)"),
-        new("edge", "boost or cut around the 12th harmonic", Min, Max, "9 z dB (±18)"),
-        new("noisiness", "breath: noise power relative to harmonic power", Min, Max, "-12 + 9 z dB (-30..+6)"),
+        new("brightness", "spectral tilt of the harmonics (and so of the noise): dark, almost a sine, to flat", Min, Max, "-9 + 4.5 z dB per octave (-18..0)"),
+        new("warmth", "boost or cut around the 2nd and 3rd harmonics", Min, Max, "9 z dB (±18) at harmonic 2.5"),
+        new("nasality", "boost or cut around the 5th harmonic", Min, Max, "9 z dB (±18) at harmonic 5"),
+        new("edge", "boost or cut around the 12th harmonic", Min, Max, "9 z dB (±18) at harmonic 12"),
+        new("noisiness", "breath: noise power relative to harmonic power", Min, Max, "-15 + 7.5 z dB (-30..0)"),
         new("hollowness", "even harmonics from full (sawtooth-like) to absent (square-like)", Min, Max, "-6 (z + 2) dB on even harmonics (0..-24)"),
     ];
 

@@ -33,6 +33,7 @@ internal sealed class EnvelopeFit
         foreach (float power in harmonicPower) strongest = MathF.Max(strongest, power);
         if (!(strongest > 0)) return;
         float floor = strongest * MathF.Pow(10f, -FloorDb / 10f);
+        Span<double> row = stackalloc double[Columns];
         for (int k = 0; k < harmonicPower.Length; k++)
         {
             // A harmonic under the floor reads as the floor: absent even harmonics (a square wave) say "hollow", not nothing.
@@ -40,11 +41,12 @@ internal sealed class EnvelopeFit
             double snr = signal / MathF.Max(noisePower[k], float.Epsilon);
             double share = snr / (1 + snr);
             double level = 10 * Math.Log10(signal);
+            for (int i = 0; i < Columns; i++) row[i] = HarmonicEnvelope.Basis[k, i];
             for (int i = 0; i < Columns; i++)
             {
-                double bi = HarmonicEnvelope.Basis[k, i] * share;
-                _right[i] += bi * level;
-                for (int j = 0; j < Columns; j++) _normal[i * Columns + j] += bi * HarmonicEnvelope.Basis[k, j];
+                double weighted = share * row[i];
+                _right[i] += weighted * level;
+                for (int j = i; j < Columns; j++) _normal[i * Columns + j] += weighted * row[j];
             }
             if (snr > 1) Support++;
         }
@@ -57,6 +59,9 @@ internal sealed class EnvelopeFit
         if (Support < 2 * Columns) return false;
         var a = (double[])_normal.Clone();
         var b = (double[])_right.Clone();
+        // Only the upper triangle was accumulated; the matrix is symmetric.
+        for (int i = 0; i < Columns; i++)
+            for (int j = 0; j < i; j++) a[i * Columns + j] = a[j * Columns + i];
         // A whisper of ridge keeps the system solvable when a bump has no harmonic under it.
         double trace = 0;
         for (int i = 0; i < Columns; i++) trace += a[i * Columns + i];

@@ -11,9 +11,9 @@ internal readonly record struct HarmonicMeasurement(int Harmonics, float MeanSqu
 
 /// <summary>
 /// Measures the harmonics and the noise between them around an instant, given the fundamental and
-/// its glide. The window is a Hann over a whole, even number of periods of the gliding phase, so in
-/// the warped time every harmonic and every half harmonic falls on a zero of every other's window
-/// transform: harmonics do not leak into each other nor into the half-harmonic noise readings.
+/// its glide. The window is a Hann over four periods of the gliding phase, so in the warped time every
+/// harmonic and every half harmonic falls on a zero of every other's window transform: harmonics do
+/// not leak into each other nor into the half-harmonic noise readings.
 /// </summary>
 internal sealed class HarmonicAnalyser
 {
@@ -61,24 +61,12 @@ internal sealed class HarmonicAnalyser
     public HarmonicMeasurement Measure(int centre, float f0, float glide, Span<float> harmonics, Span<float> halfHarmonics)
     {
         f0 = Math.Clamp(f0, BuiltInEncoder.LowestF0, BuiltInEncoder.HighestF0);
-        const int periods = Periods;
         int count = Math.Min(MaxHarmonics, (int)(_fadeStart / f0));
-        int half = Math.Min(MaxHalfSpan(_sampleRate), (int)(0.5f * periods * _sampleRate / f0 * 1.25f) + 2);
+        int half = Math.Min(MaxHalfSpan(_sampleRate), (int)(0.5f * Periods * _sampleRate / f0 * 1.25f) + 2);
         glide = Math.Clamp(glide, -0.2f * f0 / half, 0.2f * f0 / half);
         int span = 2 * half + 1;
-        double radiansPerSample = 2 * Math.PI / _sampleRate;
-        float limit = MathF.PI * periods;
-        for (int i = 0; i < span; i++)
-        {
-            double t = i - half;
-            float phase = (float)(radiansPerSample * (f0 * t + 0.5 * glide * t * t));
-            _window[i] = MathF.Abs(phase) < limit ? 0.5f + 0.5f * MathF.Cos(phase / periods) : 0f;
-            // The recursion runs on half the phase, to reach the half harmonics; wrapped for Trig.
-            _theta[i] = 0.5f * phase - 2 * MathF.PI * MathF.Round(0.25f * phase / MathF.PI);
-        }
         int padded = (span + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
-        _window.AsSpan(span, padded - span).Clear();
-        _theta.AsSpan(span, padded - span).Clear();
+        WindowAndPhase(f0, glide, half, padded);
         var segment = _audio.AsSpan(centre + _pad - half, span);
         TensorPrimitives.Multiply(segment, _window.AsSpan(0, span), _weighted.AsSpan(0, span));
         _weighted.AsSpan(span, padded - span).Clear();
@@ -96,6 +84,38 @@ internal sealed class HarmonicAnalyser
         }
         return new HarmonicMeasurement(count, meanSquare);
     }
+
+    /// <summary>
+    /// The window (a Hann over <see cref="Periods"/> periods of the gliding phase, zero beyond) and half
+    /// the phase, wrapped to [-π, π], at every sample of the span: the phase is
+    /// 2π (f0·t + glide·t²/2) / sample rate at t samples from the centre.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WindowAndPhase(float f0, float glide, int half, int padded)
+    {
+        int width = Vector<float>.Count;
+        var linear = new Vector<float>(2 * MathF.PI * f0 / _sampleRate);
+        var quadratic = new Vector<float>(MathF.PI * glide / _sampleRate);
+        var limit = new Vector<float>(MathF.PI * Periods);
+        var perPeriods = new Vector<float>(1f / Periods);
+        var halfVector = new Vector<float>(0.5f);
+        var turn = new Vector<float>(2 * MathF.PI);
+        var toTurns = new Vector<float>(1 / (2 * MathF.PI));
+        for (int i = 0; i < padded; i += width)
+        {
+            var t = Lanes + new Vector<float>(i - half);
+            var phase = t * Vector.FusedMultiplyAdd(quadratic, t, linear);
+            var (_, cos) = Trig.SinCos(phase * perPeriods);
+            var inside = Vector.LessThan(Vector.Abs(phase), limit);
+            Vector.ConditionalSelect(inside, Vector.FusedMultiplyAdd(halfVector, cos, halfVector), Vector<float>.Zero).CopyTo(_window, i);
+            // The recursion runs on half the phase, to reach the half harmonics.
+            var theta = phase * halfVector;
+            (theta - turn * Vector.Floor(Vector.FusedMultiplyAdd(theta, toTurns, halfVector))).CopyTo(_theta, i);
+        }
+        _window.AsSpan(2 * half + 1, padded - 2 * half - 1).Clear();
+    }
+
+    private static readonly Vector<float> Lanes = new(Enumerable.Range(0, Vector<float>.Count).Select(i => (float)i).ToArray());
 
     /// <summary>|Σ w x e^{-i j θ}|² for j = 1..count+1, θ half the phase: sines and cosines by Chebyshev recursion over j, vectorised over samples.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LatentTerrain.Models.BuiltIn;
 
@@ -23,6 +24,7 @@ internal static class HarmonicEnvelope
         .Select(c => Enumerable.Range(0, HarmonicOscillatorBank.MaxHarmonics).Select(i => Basis[i, c]).ToArray()).ToArray();
 
     /// <summary>Writes the amplitude (linear, unnormalised) of harmonics 1..128.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Amplitudes(in SynthesisFrame frame, Span<float> amplitudes)
     {
         const float decibelsToNepers = 0.11512925f; // ln 10 / 20

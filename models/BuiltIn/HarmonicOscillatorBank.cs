@@ -75,7 +75,6 @@ internal sealed class HarmonicOscillatorBank
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float MeanSquare(float f0, ReadOnlySpan<float> amplitudes)
     {
-        var fadeEnd = new Vector<float>(FadeEnd);
         var slope = new Vector<float>(-f0 / (FadeEnd - FadeStart));
         var offset = new Vector<float>(FadeEnd / (FadeEnd - FadeStart));
         var sum = Vector<float>.Zero;
@@ -95,7 +94,7 @@ internal sealed class HarmonicOscillatorBank
     /// times: a bright low voice at full loudness stays under full scale.
     /// </summary>
     private static readonly float[] Signs = Enumerable.Range(0, MaxHarmonics)
-        .Select(n => System.Numerics.BitOperations.PopCount((uint)(n & (n >> 1))) % 2 == 0 ? 1f : -1f).ToArray();
+        .Select(n => BitOperations.PopCount((uint)(n & (n >> 1))) % 2 == 0 ? 1f : -1f).ToArray();
 
     private static readonly float[] HarmonicNumbers = Enumerable.Range(1, MaxHarmonics).Select(k => (float)k).ToArray();
 

@@ -27,41 +27,42 @@ internal static class NoiseSeparation
     /// </summary>
     /// <param name="harmonics">Readings at harmonics 1..n.</param>
     /// <param name="halves">Readings at half harmonics ½ .. n − ½.</param>
-    public static double Separate(ReadOnlySpan<double> harmonics, ReadOnlySpan<double> halves, Span<float> power, Span<float> noise)
+    public static double Separate(ReadOnlySpan<float> harmonics, ReadOnlySpan<float> halves, Span<float> power, Span<float> noise)
     {
         int n = harmonics.Length;
         Span<double> p = stackalloc double[n];
-        harmonics.CopyTo(p);
+        for (int k = 0; k < n; k++) p[k] = harmonics[k];
         int used = Math.Min(n, RatioHarmonics);
         double ratio = 0, read = 0;
-        foreach (double half in halves[..used]) read += half;
+        foreach (float half in halves[..used]) read += half;
         for (int round = 0; round < 6; round++)
         {
             double expected = 0;
-            for (int k = 0; k < used; k++) expected += Around(p, k + 0.5);
+            for (int k = 0; k < used; k++) expected += AroundHalf(p, k);
             ratio = expected > read / MaxRatio ? read / expected : MaxRatio;
             for (int k = 0; k < n; k++)
             {
-                double neighbours = Around(p, k + 1) - Kernel[0] * p[k];
+                double neighbours = AroundHarmonic(p, k) - Kernel[0] * p[k];
                 p[k] = Math.Max(0, (harmonics[k] - ratio * neighbours) / (1 + ratio * Kernel[0]));
             }
         }
         for (int k = 0; k < n; k++)
         {
             power[k] = (float)p[k];
-            noise[k] = (float)(ratio * Around(p, k + 1));
+            noise[k] = (float)(ratio * AroundHarmonic(p, k));
         }
         return ratio;
     }
 
-    /// <summary>Σ P_j D(|position − j|) over harmonics j within 2½ fundamentals (p[j − 1] is harmonic j's power).</summary>
-    private static double Around(ReadOnlySpan<double> p, double position)
-    {
-        double sum = 0;
-        for (int j = Math.Max(1, (int)Math.Ceiling(position - 2.5)); j <= Math.Min(p.Length, (int)Math.Floor(position + 2.5)); j++)
-            sum += p[j - 1] * Kernel[(int)Math.Round(2 * Math.Abs(position - j))];
-        return sum;
-    }
+    /// <summary>Σ P_j D(|k − j|) over the harmonics within two of harmonic index k (p[k] is harmonic k + 1's power).</summary>
+    private static double AroundHarmonic(ReadOnlySpan<double> p, int k) =>
+        Kernel[0] * p[k] + Kernel[2] * (At(p, k - 1) + At(p, k + 1)) + Kernel[4] * (At(p, k - 2) + At(p, k + 2));
+
+    /// <summary>Σ P_j D(offset) over the harmonics within 2½ of the half harmonic below harmonic index k.</summary>
+    private static double AroundHalf(ReadOnlySpan<double> p, int k) =>
+        Kernel[1] * (At(p, k - 1) + At(p, k)) + Kernel[3] * (At(p, k - 2) + At(p, k + 1)) + Kernel[5] * (At(p, k - 3) + At(p, k + 2));
+
+    private static double At(ReadOnlySpan<double> p, int k) => (uint)k < (uint)p.Length ? p[k] : 0;
 
     /// <summary>
     /// The reading, at <paramref name="offset"/> fundamentals from a harmonic, of that harmonic's noise

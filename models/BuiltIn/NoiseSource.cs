@@ -5,7 +5,7 @@ namespace LatentTerrain.Models.BuiltIn;
 
 /// <summary>
 /// The voice's noise, as random modulations of its own harmonics. Each of <see cref="Channels"/>
-/// channels is a smooth random signal ν with a fresh random value every half period of the
+/// channels is a smooth random signal ν with a fresh random sign every half period of the
 /// fundamental, interpolated by a cubic B-spline and kept at unit variance. The decoder multiplies
 /// each group of harmonics by its channel, which spreads every harmonic into a band about one
 /// fundamental wide: the noise tiles the spectrum under the harmonics' own envelope (breath that
@@ -125,7 +125,11 @@ internal sealed class NoiseSource
         }
     }
 
-    /// <summary>A uniform value of unit variance in [-√3, √3), from a SplitMix64 hash of the seed, the channel and the index.</summary>
+    /// <summary>
+    /// A random sign, from a SplitMix64 hash of the seed, the channel and the index. Signs have the
+    /// same spectrum as any unit-variance values but the steadiest power, which keeps the encoder's
+    /// noise readings steady over short spans.
+    /// </summary>
     private float Random(int channel, long index)
     {
         ulong z = unchecked((ulong)index * 0x9E3779B97F4A7C15UL + (ulong)channel * 0xD1B54A32D192ED03UL + _seed * 0xA24BAED4963EE407UL);

@@ -56,8 +56,34 @@ internal sealed class PitchTracker
                 break;
             }
         }
-        if (best < 0) best = Deepest(_minLag, _maxLag);
-        return Result(centre, best);
+        if (best < 0)
+        {
+            // No dip is deep enough: in noise, a multiple of the period can win by chance, so the first dip nearly as deep as the deepest wins.
+            float deepest = _normalised[Deepest(_minLag, _maxLag)];
+            for (int lag = _minLag; lag <= _maxLag && best < 0; lag++)
+                if (_normalised[lag] <= 1.15f * deepest + 0.02f && _normalised[lag] <= _normalised[lag - 1] && _normalised[lag] <= _normalised[lag + 1]) best = lag;
+            if (best < 0) best = Deepest(_minLag, _maxLag);
+        }
+        return Result(centre, Shortest(best));
+    }
+
+    /// <summary>
+    /// The shortest period whose multiple <paramref name="lag"/> is: in noise the normalised difference
+    /// sinks a little with every lag, so it can favour two or three periods over one, while the raw
+    /// difference at the true period is as small as at its multiples.
+    /// </summary>
+    private int Shortest(int lag)
+    {
+        for (int divisor = 8; divisor >= 2; divisor--)
+        {
+            float guess = (float)lag / divisor;
+            if (guess < _minLag) continue;
+            int low = Math.Max(_minLag, (int)(guess * 0.97f)), high = Math.Min(_maxLag, (int)MathF.Ceiling(guess * 1.03f));
+            int candidate = low;
+            for (int l = low; l <= high; l++) if (_difference[l] < _difference[candidate]) candidate = l;
+            if (_difference[candidate] <= 1.3f * _difference[lag]) return candidate;
+        }
+        return lag;
     }
 
     /// <summary>

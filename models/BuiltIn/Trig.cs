@@ -55,8 +55,9 @@ internal static class Trig
         }
     }
 
+    /// <summary>Sine and cosine of angles in [-π, π].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<float> Sin, Vector<float> Cos) SinCos(Vector<float> x)
+    public static (Vector<float> Sin, Vector<float> Cos) SinCos(Vector<float> x)
     {
         // Fold into [-π/2, π/2]: sin(π − x) = sin x, cos(π − x) = −cos x.
         var halfPi = new Vector<float>(MathF.PI / 2);

@@ -10,8 +10,12 @@ namespace LatentTerrain.Tests.Codec;
 /// </summary>
 public class ExtremeLatentTests
 {
-    /// <summary>The loudest level is 0.16 RMS; no waveform of the codec comes near a crest factor of 12.</summary>
-    private const float Bound = 2f;
+    /// <summary>
+    /// The loudest level is 0.16 RMS, and the harmonics' Rudin–Shapiro signs keep every waveform's peak
+    /// under about six times its RMS (measured: 0.93 at worst over random extremes; all-positive sines
+    /// reached 2.5), so a voice stays under full scale.
+    /// </summary>
+    private const float Bound = 1.2f;
 
     [Fact]
     public void AnyLatentsGiveFiniteBoundedAudio()

@@ -61,6 +61,29 @@ public class RealSoundTests
         Assert.Empty(new BuiltInCodec().Encode(new float[255]));
     }
 
+    /// <summary>Sounds far from any the codec makes still encode, to latents inside the ranges.</summary>
+    [Fact]
+    public void OddSoundsEncodeWithinTheRanges()
+    {
+        var random = new Random(2);
+        double walk = 0;
+        var sounds = new Dictionary<string, float[]>
+        {
+            ["2 kHz sine, above the pitch range"] = Additive(2000, k => k == 1 ? 0.1 : 0),
+            ["30 Hz sine, below it"] = Additive(30, k => k == 1 ? 0.1 : 0),
+            ["clicks"] = Enumerable.Range(0, SampleRate).Select(t => t % 4801 == 0 ? 0.9f : 0f).ToArray(),
+            ["offset"] = Enumerable.Repeat(0.25f, SampleRate).ToArray(),
+            ["brown noise"] = Enumerable.Range(0, SampleRate).Select(_ => (float)(walk = 0.999 * walk + 0.01 * (random.NextDouble() - 0.5))).ToArray(),
+            ["full-scale square at 3 kHz"] = Enumerable.Range(0, SampleRate).Select(t => t / 8 % 2 == 0 ? 1f : -1f).ToArray(),
+            ["one frame of a sine"] = Additive(440, k => k == 1 ? 0.1 : 0)[..256],
+        };
+        foreach (var (name, audio) in sounds)
+        {
+            var encoded = new BuiltInCodec().Encode(audio);
+            Assert.True(encoded.All(z => z is >= -2f and <= 2f), name);
+        }
+    }
+
     /// <summary>Two seconds of harmonics with the given amplitudes, all below Nyquist.</summary>
     private static float[] Additive(double f0, Func<int, double> amplitude)
     {
