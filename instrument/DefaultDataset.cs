@@ -29,15 +29,15 @@ internal static class DefaultDataset
     /// </summary>
     private static readonly (float PitchFrom, float PitchTo, float Loudness, float Brightness, float Noisiness, float Hollowness)[] Rows =
     [
-        (-1.8f, -1.0f, 1.7f, -1.4f, -1.6f, 0.8f),   // deep drone
-        (-1.2f, -0.3f, 1.6f, -0.6f, -1.4f, -0.8f),  // bowed low string
-        (-0.6f, 0.3f, 1.6f, 0.0f, -1.2f, -1.4f),    // buzzing reed
-        (-0.2f, 0.6f, 1.5f, -0.4f, -0.6f, 1.2f),    // hollow clarinet-like
-        (0.0f, 1.0f, 1.5f, 0.6f, -1.0f, -0.4f),     // bright lead
-        (0.3f, 1.2f, 1.4f, -0.8f, 0.0f, 0.4f),      // breathy flute
-        (0.6f, 1.5f, 1.4f, 0.8f, -0.8f, -1.6f),     // glassy high tone
-        (0.9f, 1.7f, 1.3f, -0.2f, 0.2f, 0.0f),      // whistling wind
-        (1.2f, 1.9f, 1.3f, 0.4f, 0.6f, 0.6f),       // airy
+        (-1.8f, -1.0f, 1.9f, -1.4f, -1.6f, 0.8f),   // deep drone
+        (-1.2f, -0.3f, 1.9f, -0.6f, -1.4f, -0.8f),  // bowed low string
+        (-0.6f, 0.3f, 1.9f, 0.0f, -1.2f, -1.4f),    // buzzing reed
+        (-0.2f, 0.6f, 1.8f, -0.4f, -0.6f, 1.2f),    // hollow clarinet-like
+        (0.0f, 1.0f, 1.8f, 0.6f, -1.0f, -0.4f),     // bright lead
+        (0.3f, 1.2f, 1.7f, -0.8f, 0.0f, 0.4f),      // breathy flute
+        (0.6f, 1.5f, 1.7f, 0.8f, -0.8f, -1.6f),     // glassy high tone
+        (0.9f, 1.7f, 1.6f, -0.2f, 0.2f, 0.0f),      // whistling wind
+        (1.2f, 1.9f, 1.6f, 0.4f, 0.6f, 0.6f),       // airy
     ];
 
     public static TerrainDataset Make()

@@ -9,8 +9,8 @@ public sealed record SynthSettings
     public float AttackSeconds { get; init; } = 0.005f;
     /// <summary>Fade-out after its cursor lifts.</summary>
     public float ReleaseSeconds { get; init; } = 0.25f;
-    /// <summary>Per-voice gain before the mix: -12 dB, so a few voices never reach the limiter.</summary>
-    public float VoiceGain { get; init; } = 0.25f;
+    /// <summary>Per-voice gain before the mix: -6 dB, so a few voices stay clear of the limiter, which holds any number of them below full scale.</summary>
+    public float VoiceGain { get; init; } = 0.5f;
     /// <summary>How gain changes (pressure) are smoothed, so they never zipper.</summary>
     public float GainSmoothingSeconds { get; init; } = 0.005f;
     /// <summary>Crossfade when the autoencoder or the terrain's shape is replaced while playing.</summary>
