@@ -1,9 +1,18 @@
 using BenchmarkDotNet.Running;
+using LatentTerrain.Tests.Audio;
 
 namespace LatentTerrain.Tests.Benchmarks;
 
-/// <summary>Entry point of the benchmarks: <c>dotnet run -c Release --project tests -- --filter '*Terrain*'</c>.</summary>
+/// <summary>
+/// Entry point of the benchmarks: <c>dotnet run -c Release --project tests -- --filter '*Terrain*'</c>.
+/// Tests also start it (Support/TestProgram) for the audio scenarios that need a process of their own.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args is [AudioScenarios.Command, .. var scenario]) return AudioScenarios.Run(scenario);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

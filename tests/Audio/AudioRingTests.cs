@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using LatentTerrain.Engine.Audio;
+using LatentTerrain.Tests.Support;
+
+namespace LatentTerrain.Tests.Audio;
+
+public sealed class AudioRingTests
+{
+    [Fact]
+    public void Capacity_rounds_up_to_a_power_of_two_of_frames()
+    {
+        var ring = new AudioRing(100, 2);
+
+        Assert.Equal((128, 2, 0, 128), (ring.Capacity, ring.Channels, ring.Count, ring.Free));
+        Assert.Equal(64, new AudioRing(64, 1).Capacity);
+    }
+
+    [Fact]
+    public void Frames_come_out_in_the_order_they_went_in_across_the_wrap()
+    {
+        var ring = new AudioRing(4, 2);
+        var block = new float[6];
+        var read = new float[6];
+        float next = 0, expected = 0;
+        // Three frames at a time through four slots: every position of the wrap comes up.
+        for (int round = 0; round < 10; round++)
+        {
+            for (int i = 0; i < block.Length; i++) block[i] = next++;
+            Assert.Equal(3, ring.Write(block));
+            Assert.Equal((3, 1), (ring.Count, ring.Free));
+            Assert.Equal(3, ring.Read(read));
+            foreach (float sample in read) Assert.Equal(expected++, sample);
+        }
+        Assert.Equal(0, ring.Count);
+    }
+
+    [Fact]
+    public void Write_takes_what_fits_and_read_gives_what_is_there()
+    {
+        var ring = new AudioRing(4, 1);
+
+        Assert.Equal(4, ring.Write([1, 2, 3, 4, 5, 6]));
+        Assert.Equal(0, ring.Write([7]));
+        Assert.Equal((4, 0), (ring.Count, ring.Free));
+
+        var first = new float[3];
+        Assert.Equal(3, ring.Read(first));
+        Assert.Equal([1f, 2, 3], first);
+
+        // Only one frame is left: the rest of the destination is not touched.
+        var rest = new float[] { -1, -1, -1 };
+        Assert.Equal(1, ring.Read(rest));
+        Assert.Equal([4f, -1, -1], rest);
+        Assert.Equal(0, ring.Read(rest));
+    }
+
+    [Fact]
+    public void Only_whole_frames_go_in_or_out()
+    {
+        var ring = new AudioRing(8, 2);
+
+        var error = Assert.Throws<ArgumentException>(() => ring.Write([1, 2, 3]));
+        Assert.Contains("3 samples are not whole frames of 2 channels", error.Message);
+        Assert.Throws<ArgumentException>(() => ring.Read(new float[5]));
+    }
+
+    [Fact]
+    public void Writing_and_reading_allocate_nothing()
+    {
+        var ring = new AudioRing(256, 2);
+        var block = new float[2 * 100];
+        ring.Write(block);
+        ring.Read(block);
+
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                ring.Write(block);
+                ring.Read(block);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// One writer and one reader on their own threads, each with blocks of changing size, pass
+    /// millions of frames; every frame arrives once, whole, in order.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 4_000_000)]
+    [InlineData(2, 3_000_000)]
+    public void A_writer_and_a_reader_on_two_threads_pass_every_frame_in_order(int channels, int frames)
+    {
+        var ring = new AudioRing(1024, channels);
+        // Frame f carries f in its first sample and -f in the others: exact in float below 2^24.
+        float Sample(long frame, int channel) => channel == 0 ? frame : -frame;
+        string? failure = null;
+
+        var writer = new Thread(() =>
+        {
+            var random = new Random(1);
+            var block = new float[700 * channels];
+            long sent = 0;
+            while (sent < frames && failure == null)
+            {
+                int count = (int)Math.Min(random.Next(1, 700), frames - sent);
+                for (int i = 0; i < count; i++)
+                    for (int c = 0; c < channels; c++) block[i * channels + c] = Sample(sent + i, c);
+                int offset = 0;
+                while (offset < count && failure == null)
+                {
+                    int written = ring.Write(block.AsSpan(offset * channels, (count - offset) * channels));
+                    if (written == 0) Thread.Yield();
+                    offset += written;
+                }
+                sent += count;
+            }
+        });
+        var reader = new Thread(() =>
+        {
+            var random = new Random(2);
+            var block = new float[500 * channels];
+            long received = 0;
+            while (received < frames && failure == null)
+            {
+                int read = ring.Read(block.AsSpan(0, random.Next(1, 500) * channels));
+                if (read == 0) Thread.Yield();
+                for (int i = 0; i < read && failure == null; i++)
+                    for (int c = 0; c < channels; c++)
+                        if (block[i * channels + c] != Sample(received + i, c))
+                            failure = $"frame {received + i} channel {c} was {block[i * channels + c]}";
+                received += read;
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        writer.Start();
+        reader.Start();
+        Assert.True(writer.Join(TimeSpan.FromMinutes(2)) && reader.Join(TimeSpan.FromMinutes(2)),
+            $"the threads did not finish in 2 minutes ({clock.Elapsed})");
+
+        Assert.Null(failure);
+        Assert.Equal(0, ring.Count);
+    }
+}

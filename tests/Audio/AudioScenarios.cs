@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using LatentTerrain.Engine.Audio;
+using LatentTerrain.Tests.Support;
+
+namespace LatentTerrain.Tests.Audio;
+
+/// <summary>
+/// Audio scenarios that run in a process of their own (<see cref="TestProgram"/>), each
+/// printing what it saw as "key: value" lines for the test that started it.
+/// </summary>
+public static class AudioScenarios
+{
+    public const string Command = "audio-scenario";
+    public const string JackLoss = "jack-loss";
+    public const string Quiet = "quiet";
+
+    public static int Run(string[] arguments) => arguments switch
+    {
+        [JackLoss] => LoseJack(),
+        [Quiet] => ListAndPlay(),
+        _ => throw new ArgumentException($"unknown audio scenario '{string.Join(' ', arguments)}'"),
+    };
+
+    /// <summary>The scenario's "key: value" lines as a dictionary.</summary>
+    public static Dictionary<string, string> Parse(string output) => output
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Split(": ", 2))
+        .Where(parts => parts.Length == 2)
+        .ToDictionary(parts => parts[0], parts => parts[1].Trim());
+
+    /// <summary>
+    /// The JACK server dies (SIGKILL, like a crash) under a playing stream and an open one never
+    /// started: both outputs must see the loss, reopening must fail clearly with and without a
+    /// new server of the same name, nothing may hang, and the process must end normally
+    /// (PortAudio 19.6 aborts it on closing such a stream, or on terminating). This leaves
+    /// PortAudio stranded, hence a process of its own.
+    /// </summary>
+    private static int LoseJack()
+    {
+        using var server = JackServer.Start();
+        var playing = AudioOutput.Open(new AudioRing(4096, 2), 48000);
+        var idle = AudioOutput.Open(new AudioRing(4096, 2), 48000);
+        playing.Start();
+        WaitFor(() => playing.FramesPlayed >= 12000, TimeSpan.FromSeconds(5));
+        Report("played", playing.FramesPlayed);
+        Report("playing", playing.IsActive && !playing.Lost);
+        Report("idle-lost-before", idle.Lost);
+
+        server.Kill();
+        var clock = Stopwatch.StartNew();
+        WaitFor(() => playing.Lost, TimeSpan.FromSeconds(5));
+        Report("lost", playing.Lost);
+        Report("lost-after-ms", clock.ElapsedMilliseconds);
+        Report("idle-lost", idle.Lost);
+        long frames = playing.FramesPlayed;
+        Thread.Sleep(200);
+        Report("frames-after-loss", playing.FramesPlayed - frames);
+        Report("active-after-loss", playing.IsActive);
+        playing.Stop();
+
+        Report("reopen-without-server", TryReopen(playing));
+        server.Restart();
+        Report("reopen-with-server", TryReopen(playing));
+        Report("still-lost", playing.Lost);
+        Report("outputs-after-loss", AudioDevices.List().OutputDevices.Count);
+        Report("open-after-loss", TryOpen());
+
+        clock.Restart();
+        playing.Dispose();
+        idle.Dispose();
+        Report("dispose-ms", clock.ElapsedMilliseconds);
+        return 0;
+    }
+
+    /// <summary>Lists devices without JACK and with it, and plays a moment: everything ALSA, JACK or PortAudio print goes to this process's stderr.</summary>
+    private static int ListAndPlay()
+    {
+        using (JackServer.SelectNone()) Report("outputs-without-jack", AudioDevices.List().OutputDevices.Count);
+        using var server = JackServer.Start();
+        Report("outputs-with-jack", AudioDevices.List().OutputDevices.Count);
+        using var output = AudioOutput.Open(new AudioRing(4096, 2), 48000);
+        output.Start();
+        WaitFor(() => output.FramesPlayed >= 4800, TimeSpan.FromSeconds(5));
+        output.Stop();
+        Report("played", output.FramesPlayed);
+        return 0;
+    }
+
+    private static string TryReopen(AudioOutput output)
+    {
+        try
+        {
+            output.Reopen();
+            return "reopened";
+        }
+        catch (AudioDeviceException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string TryOpen()
+    {
+        try
+        {
+            AudioOutput.Open(new AudioRing(4096, 2), 48000).Dispose();
+            return "opened";
+        }
+        catch (AudioDeviceException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static void WaitFor(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < timeout) Thread.Sleep(5);
+    }
+
+    private static void Report(string key, object value) => Console.WriteLine($"{key}: {value}");
+}

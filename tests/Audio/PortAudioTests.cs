@@ -1,0 +1,104 @@
+using LatentTerrain.Engine.Audio;
+using LatentTerrain.Tests.Support;
+
+namespace LatentTerrain.Tests.Audio;
+
+/// <summary>The PortAudio binding and the device list, against JACK servers of the tests' own.</summary>
+[Collection(JackServer.Collection)]
+public sealed class PortAudioTests
+{
+    private const string Jack = "JACK Audio Connection Kit";
+
+    [JackFact]
+    public void With_a_JACK_server_the_default_output_is_JACKs_system_device()
+    {
+        using var server = JackServer.Start();
+
+        var list = AudioDevices.List();
+
+        Assert.StartsWith("PortAudio V19.6", list.PortAudioVersion);
+        var jack = Assert.Single(list.HostApis, api => api.Name == Jack);
+        Assert.Equal(1, jack.DeviceCount);
+        var system = Assert.Single(list.OutputDevices, device => device.HostApi == Jack);
+        Assert.Equal(("system", 2, 48000.0, true), (system.Name, system.MaxOutputChannels, system.DefaultSampleRate, system.IsDefault));
+        Assert.Equal(system, list.DefaultOutput);
+        Assert.Equal(system.Index, jack.DefaultOutputDevice);
+        Assert.Single(list.HostApis, api => api.IsDefault);
+        // PortAudio's figure for the device is two periods; an open stream reports one (AudioOutputTests).
+        Assert.Equal(2 * 128.0 / 48000, system.DefaultLowOutputLatency, 1e-9);
+    }
+
+    [NoSoundCardFact]
+    public void Without_JACK_or_a_sound_card_there_is_nothing_to_play_on_and_opening_says_so_in_one_line()
+    {
+        using var none = JackServer.SelectNone();
+
+        var list = AudioDevices.List();
+        Assert.Empty(list.OutputDevices);
+        Assert.Null(list.DefaultOutput);
+        Assert.DoesNotContain(list.HostApis, api => api.Name == Jack);
+
+        var error = Assert.Throws<AudioDeviceException>(() => AudioOutput.Open(new AudioRing(1024, 2), 48000));
+        Assert.Equal(AudioDevices.NoOutputMessage, error.Message);
+        Assert.StartsWith("no audio output device: start a JACK server or connect a sound card", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [JackFact]
+    public void PortAudio_stays_initialised_while_anyone_holds_it_and_looks_again_after()
+    {
+        Assert.False(PortAudioLibrary.IsInitialised);
+        using (var server = JackServer.Start())
+        {
+            var first = PortAudioLibrary.Open();
+            var second = PortAudioLibrary.Open();
+            Assert.Equal(1, first.DeviceCount);
+            first.Dispose();
+            first.Dispose();
+            Assert.True(PortAudioLibrary.IsInitialised);
+            Assert.Equal(1, second.DeviceCount);
+            second.Dispose();
+            Assert.False(PortAudioLibrary.IsInitialised);
+        }
+        // The server is gone: a new hold looks again and finds no JACK.
+        using (JackServer.SelectNone())
+        using (var third = PortAudioLibrary.Open())
+            Assert.DoesNotContain(Enumerable.Range(0, third.HostApiCount).Select(third.HostApi), api => api.Name == Jack);
+    }
+
+    [JackFact]
+    public void A_stream_holds_PortAudio_until_it_is_closed()
+    {
+        using var server = JackServer.Start();
+        var ring = new AudioRing(1024, 2);
+        var output = AudioOutput.Open(ring, 48000);
+
+        Assert.True(PortAudioLibrary.IsInitialised);
+        output.Dispose();
+        Assert.False(PortAudioLibrary.IsInitialised);
+    }
+
+    /// <summary>ALSA's sixty "cannot find card" lines and libjack's "cannot connect" lines are silenced (in a process of its own, whose stderr is read).</summary>
+    [JackFact]
+    public void Listing_and_playing_print_nothing_to_stderr()
+    {
+        var (exitCode, output, error) = TestProgram.Run(TimeSpan.FromMinutes(1), AudioScenarios.Command, AudioScenarios.Quiet);
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {output}{error}");
+        var seen = AudioScenarios.Parse(output);
+        Assert.Equal("1", seen["outputs-with-jack"]);
+        Assert.True(long.Parse(seen["played"]) >= 4800);
+        Assert.Equal("", error);
+    }
+}
+
+/// <summary>A test that needs a machine without sound cards (as the build machines are): skipped, with the reason, where ALSA has one.</summary>
+public sealed class NoSoundCardFactAttribute : FactAttribute
+{
+    public NoSoundCardFactAttribute()
+    {
+        const string cards = "/proc/asound/cards";
+        if (File.Exists(cards) && !File.ReadAllText(cards).Contains("no soundcards"))
+            Skip = "this machine has a sound card, so PortAudio finds an output without JACK";
+    }
+}

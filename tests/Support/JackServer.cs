@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using LatentTerrain.Engine.Audio;
+
+namespace LatentTerrain.Tests.Support;
+
+/// <summary>
+/// A JACK server of a test's own: jackd with the dummy driver (no hardware, paced in real
+/// time) at 48 kHz with 128-frame periods, under a name no one else uses, with
+/// system:monitor_* ports that carry a copy of what is played. While it runs,
+/// JACK_DEFAULT_SERVER names it in this process, so PortAudio and libjack find it.
+/// </summary>
+/// <remarks>
+/// PortAudio reads JACK_DEFAULT_SERVER (through libjack) once, at Pa_Initialize, from the
+/// native environment, which .NET's Environment.SetEnvironmentVariable does not change on
+/// Linux: so the variable is set with libc's setenv, and PortAudio must not be initialised
+/// yet when the server starts (<see cref="Start"/> checks). That environment is the whole
+/// process's, so every test that uses JACK or PortAudio belongs to the
+/// <see cref="Collection"/> collection, which runs alone.
+/// </remarks>
+public sealed partial class JackServer : IDisposable
+{
+    /// <summary>The xunit collection of tests that use JACK or PortAudio: they run one at a time, with nothing beside them.</summary>
+    public const string Collection = "JACK and PortAudio";
+
+    public const string Variable = "JACK_DEFAULT_SERVER";
+
+    private static readonly Lazy<string?> Missing = new(FindMissing);
+    private static int servers;
+
+    private readonly EnvironmentChange selection;
+    private Process process;
+    private readonly StringBuilder log = new();
+
+    private JackServer(string name, int sampleRate, int period)
+    {
+        Name = name;
+        SampleRate = sampleRate;
+        Period = period;
+        selection = Select(name);
+        try
+        {
+            process = Launch();
+        }
+        catch
+        {
+            selection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Why JACK servers cannot run here (jackd, jack_lsp or jack_capture missing), or null when they can.</summary>
+    public static string? MissingReason => Missing.Value;
+
+    public string Name { get; }
+    public int SampleRate { get; }
+    public int Period { get; }
+    public int ProcessId => process.Id;
+
+    /// <summary>Starts a server under a fresh name and waits until clients can connect.</summary>
+    /// <exception cref="InvalidOperationException">PortAudio is already initialised, so it would not see this server.</exception>
+    public static JackServer Start(int sampleRate = 48000, int period = 128)
+    {
+        if (PortAudioLibrary.IsInitialised)
+        {
+            throw new InvalidOperationException(
+                "PortAudio is still initialised (a test left an AudioOutput or PortAudioLibrary open?), so it would not see a new JACK server");
+        }
+        return new JackServer($"lt{Environment.ProcessId}-{Interlocked.Increment(ref servers)}", sampleRate, period);
+    }
+
+    /// <summary>
+    /// Points JACK_DEFAULT_SERVER at a server that does not exist (until disposed), so
+    /// PortAudio finds no JACK, whatever else runs on the machine.
+    /// </summary>
+    public static IDisposable SelectNone() => Select($"lt{Environment.ProcessId}-none");
+
+    /// <summary>Kills the server with SIGKILL, as a crash would, and waits until it is gone.</summary>
+    public void Kill()
+    {
+        process.Kill();
+        process.WaitForExit();
+        RemoveLeftovers();
+    }
+
+    /// <summary>Starts the server again under the same name (after <see cref="Kill"/>) and waits until clients can connect.</summary>
+    public void Restart()
+    {
+        if (!process.HasExited) throw new InvalidOperationException($"JACK server '{Name}' still runs");
+        process.Dispose();
+        process = Launch();
+    }
+
+    /// <summary>The server's ports, as jack_lsp lists them.</summary>
+    public string[] Ports()
+    {
+        var (exitCode, output) = Run("jack_lsp", TimeSpan.FromSeconds(10));
+        return exitCode == 0
+            ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : throw new InvalidOperationException($"jack_lsp failed ({exitCode}): {output}");
+    }
+
+    /// <summary>
+    /// Records <paramref name="seconds"/> of <paramref name="ports"/> (by default both
+    /// system:monitor ports: what is played) into a 32-bit float WAV at <paramref name="path"/>,
+    /// one channel per port, with jack_capture; returns when the file is written. The file
+    /// may start with one period of silence: jack_capture records before its connections carry sound.
+    /// </summary>
+    public void Record(double seconds, string path, params string[] ports)
+    {
+        if (ports.Length == 0) ports = ["system:monitor_1", "system:monitor_2"];
+        string[] arguments = ["-d", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--daemon",
+            .. ports.SelectMany(port => new[] { "--port", port }), path];
+        var (exitCode, output) = Run("jack_capture", TimeSpan.FromSeconds(seconds + 20), arguments);
+        if (exitCode != 0 || !File.Exists(path))
+            throw new InvalidOperationException($"jack_capture {string.Join(' ', arguments)} failed ({exitCode}): {output}");
+    }
+
+    /// <summary>Stops the server by its process id: SIGTERM, then SIGKILL if it lingers for three seconds.</summary>
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            kill(process.Id, SignalTerminate);
+            if (!process.WaitForExit(TimeSpan.FromSeconds(3))) process.Kill();
+            process.WaitForExit();
+        }
+        RemoveLeftovers();
+        process.Dispose();
+        selection.Dispose();
+    }
+
+    private Process Launch()
+    {
+        var start = new ProcessStartInfo("jackd")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // "-r" before "-d" would mean no-realtime; after "-d dummy" it is the driver's sample rate.
+        foreach (string argument in new[] { "-n", Name, "--no-realtime", "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}", "-m" })
+            start.ArgumentList.Add(argument);
+        var started = Process.Start(start) ?? throw new InvalidOperationException("cannot start jackd");
+        started.OutputDataReceived += (_, line) => Log(line.Data);
+        started.ErrorDataReceived += (_, line) => Log(line.Data);
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        WaitUntilReady(started);
+        return started;
+    }
+
+    // Ready in about 150 ms: when jack_lsp, a client, sees the driver's ports.
+    private void WaitUntilReady(Process server)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (server.HasExited)
+                throw new InvalidOperationException($"jackd '{Name}' exited with {server.ExitCode}: {Logged()}");
+            var (exitCode, output) = Run("jack_lsp", TimeSpan.FromSeconds(5));
+            if (exitCode == 0 && output.Contains("system:playback_1")) return;
+            Thread.Sleep(20);
+        }
+        server.Kill();
+        throw new TimeoutException($"jackd '{Name}' was not ready after 10 s: {Logged()}");
+    }
+
+    private (int ExitCode, string Output) Run(string program, TimeSpan timeout, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment[Variable] = Name;
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        var output = child.StandardOutput.ReadToEndAsync();
+        var error = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(timeout))
+        {
+            child.Kill();
+            child.WaitForExit();
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} ran longer than {timeout.TotalSeconds} s");
+        }
+        return (child.ExitCode, output.Result + error.Result);
+    }
+
+    // A server killed with SIGKILL leaves its socket and semaphores in /dev/shm (its shared
+    // memory segments are reclaimed by the next jackd that starts). The names are this
+    // server's own: jack_<name>_<uid>_<n> and jack_sem.<uid>_<name>_<client>.
+    private void RemoveLeftovers()
+    {
+        string[] prefixes = [$"jack_{Name}_", $"jack_sem.{getuid()}_{Name}_"];
+        if (!Directory.Exists("/dev/shm")) return;
+        foreach (string path in Directory.EnumerateFileSystemEntries("/dev/shm"))
+        {
+            string file = Path.GetFileName(path);
+            if (prefixes.Any(prefix => file.StartsWith(prefix, StringComparison.Ordinal))) File.Delete(path);
+        }
+    }
+
+    private void Log(string? line)
+    {
+        if (line == null) return;
+        lock (log) log.AppendLine(line);
+    }
+
+    private string Logged()
+    {
+        lock (log) return log.ToString().Trim();
+    }
+
+    private static EnvironmentChange Select(string name) => new(Variable, name);
+
+    private static string? FindMissing()
+    {
+        string[] programs = ["jackd", "jack_lsp", "jack_capture"];
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+        var missing = programs.Where(program => !path.Any(folder => File.Exists(Path.Combine(folder, program)))).ToArray();
+        return missing.Length == 0 ? null : $"{string.Join(", ", missing)} not found (install jackd2 and jack-capture)";
+    }
+
+    /// <summary>
+    /// Sets an environment variable in the native environment (where libjack reads it) and in
+    /// .NET's copy (which child processes inherit), and puts back what was there on dispose.
+    /// </summary>
+    private sealed class EnvironmentChange : IDisposable
+    {
+        private readonly string name;
+        private readonly string? previous;
+
+        public EnvironmentChange(string name, string value)
+        {
+            this.name = name;
+            previous = Environment.GetEnvironmentVariable(name);
+            Set(value);
+        }
+
+        public void Dispose() => Set(previous);
+
+        private void Set(string? value)
+        {
+            if ((value == null ? unsetenv(name) : setenv(name, value, 1)) != 0)
+                throw new InvalidOperationException($"cannot set {name}: errno {Marshal.GetLastPInvokeError()}");
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    private const int SignalTerminate = 15;
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc.so.6")]
+    private static partial uint getuid();
+
+    [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setenv(string name, string value, int overwrite);
+
+    [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int unsetenv(string name);
+}
+
+/// <summary>The tests that use JACK or PortAudio: run one at a time, after the others, since they share the process's environment and PortAudio.</summary>
+[CollectionDefinition(JackServer.Collection, DisableParallelization = true)]
+public sealed class JackCollection;
+
+/// <summary>A test that needs JACK servers: skipped, with the reason, where jackd or jack_capture is missing.</summary>
+public sealed class JackFactAttribute : FactAttribute
+{
+    public JackFactAttribute()
+    {
+        if (JackServer.MissingReason is string reason) Skip = reason;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace LatentTerrain.Tests.Support;
+
+/// <summary>
+/// Runs this test assembly as a program of its own (see Benchmarks/Program.cs), for scenarios
+/// that leave a process unfit for the tests after them, or whose standard error is the point.
+/// </summary>
+public static class TestProgram
+{
+    /// <summary>Runs the assembly with <paramref name="arguments"/> and returns what it printed; kills it after <paramref name="timeout"/>.</summary>
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "exec", typeof(TestProgram).Assembly.Location }.Concat(arguments))
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"{string.Join(' ', arguments)} ran longer than {timeout.TotalSeconds} s; it printed: {output.Result}{error.Result}");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    // The test host usually runs under the dotnet host itself; dotnet test names it in DOTNET_HOST_PATH otherwise.
+    private static string DotnetHost() =>
+        Environment.ProcessPath is string path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
+        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+}
