@@ -9,8 +9,8 @@ public readonly record struct Cursor(float X, float Y, float Gain, bool Active);
 /// </summary>
 /// <remarks>
 /// Each slot is a sequence lock: the writer makes the sequence odd, writes, makes it even again; a
-/// reader that sees an odd or changed sequence reads again. So a reader never sees an x from one
-/// move and a y from the next, and a writer never waits. One writer per slot at a time.
+/// reader that sees an odd or changed sequence knows its copy is torn. So a reader never uses an x
+/// from one move and a y from the next, and a writer never waits. One writer per slot at a time.
 /// </remarks>
 public sealed class CursorBoard
 {
@@ -49,6 +49,21 @@ public sealed class CursorBoard
         Interlocked.Increment(ref slot.Sequence);
     }
 
+    /// <summary>
+    /// One attempt to read cursor <paramref name="index"/>: false while a writer is in the middle of
+    /// changing it. The real-time reader then keeps the value it read last, instead of spinning on a
+    /// writer that its own higher priority may keep from finishing.
+    /// </summary>
+    public bool TryRead(int index, out Cursor cursor)
+    {
+        ref var slot = ref _slots[index];
+        int before = Volatile.Read(ref slot.Sequence);
+        cursor = new Cursor(slot.X, slot.Y, slot.Gain, slot.Active);
+        Interlocked.MemoryBarrier();
+        return (before & 1) == 0 && Volatile.Read(ref slot.Sequence) == before;
+    }
+
+    /// <summary>Reads cursor <paramref name="index"/>, waiting out a writer in the middle of changing it (not for the audio path).</summary>
     public Cursor Read(int index)
     {
         ref var slot = ref _slots[index];

@@ -83,7 +83,9 @@ public sealed class Synth : IDisposable
             _fadePosition = 0;
         }
 
-        for (int i = 0; i < _cursors.Length; i++) _cursors[i] = Cursors.Read(i);
+        // A cursor caught mid-write keeps its previous value for this block; it is read again next block.
+        for (int i = 0; i < _cursors.Length; i++)
+            if (Cursors.TryRead(i, out var cursor)) _cursors[i] = cursor;
         _bank.Update(_cursors);
         if (_fading == null)
         {

@@ -51,6 +51,7 @@ public sealed class BackgroundTrainer : IDisposable
 
     private void Run()
     {
+        Synthesis.Scheduling.TryMakeBackground();
         var options = _trainer.Options;
         var clock = Stopwatch.StartNew();
         var lastPublish = TimeSpan.Zero;
@@ -123,8 +124,12 @@ public sealed class BackgroundTrainer : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _cancel.Cancel();
         if (_thread.IsAlive) _thread.Join();
         _cancel.Dispose();
     }
+
+    private bool _disposed;
 }

@@ -16,6 +16,13 @@ internal static class Models
     /// </summary>
     public const int EncodingRatio = 2048;
 
+    /// <summary>
+    /// The built-in codec's frame size when playing and rendering: one 128-frame device period, so
+    /// every block starts a new frame with the newest cursors (lowest latency, least jitter), and a
+    /// render is made exactly as the default live instrument plays.
+    /// </summary>
+    public const int PlayingRatio = 128;
+
     public static Option<string> ModelOption() => new("--model", "-m")
     {
         Description = $"autoencoder: '{BuiltIn}', the built-in codec [default: {BuiltIn}]",
@@ -28,7 +35,7 @@ internal static class Models
             return new BuiltInCodec(new BuiltInCodecOptions
             {
                 SampleRate = sampleRate == 44100 ? 44100 : 48000,
-                Ratio = ratio ?? new BuiltInCodecOptions().Ratio,
+                Ratio = ratio ?? PlayingRatio,
             });
         throw new UsageException($"{name}: not a model this build can open (it plays the built-in codec, '{BuiltIn}')");
     }

@@ -21,6 +21,8 @@ public static class TerrainCommandLine
         error ??= Console.Error;
         var root = new RootCommand("Latent Terrain: play the latent space of neural audio autoencoders through a trainable terrain.")
         {
+            PlayCommand.Create(console),
+            DevicesCommand.Create(console),
             RenderCommand.Create(console),
             EncodeCommand.Create(console),
             TrainCommand.Create(console),
@@ -49,7 +51,7 @@ public static class TerrainCommandLine
     /// <summary>The one line a person sees for a failure they can fix; null for a bug, which should surface whole.</summary>
     private static string? Describe(Exception e) => e switch
     {
-        UsageException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or FormatException => e.Message,
+        UsageException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or AudioDeviceException or FormatException => e.Message,
         DllNotFoundException => $"a native library is missing ({e.Message}); ./terrain installs it",
         ArgumentException => e.Message,
         IOException or UnauthorizedAccessException => e.Message,

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using LatentTerrain.Engine.Datasets;
+using LatentTerrain.Engine.Files;
+using LatentTerrain.Engine.Rendering;
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Instrument.Live;
+using Spectre.Console;
+
+namespace LatentTerrain.Instrument.CommandLine;
+
+/// <summary>
+/// <c>terrain play</c>: the instrument, live through PortAudio. Until the terminal interface exists
+/// it runs headless with a one-line status, played by a gesture file or by standard input.
+/// </summary>
+internal static class PlayCommand
+{
+    public static Command Create(IAnsiConsole ansi)
+    {
+        var console = ansi.Profile.Out.Writer;
+        var defaults = new LiveSettings();
+        var device = new Option<string>("--device") { Description = "audio output device: a name (or part of it) or an index from `terrain devices` [default: the default output]" };
+        var frames = new Option<int>("--frames") { Description = "frames per buffer: the device's period and the synth's block", DefaultValueFactory = _ => defaults.Frames };
+        var sampleRate = new Option<int>("--sample-rate") { Description = "sample rate; must be the device's (JACK's)", DefaultValueFactory = _ => defaults.SampleRate };
+        var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
+        var model = Models.ModelOption();
+        var gesture = new Option<string>("--gesture", "-g") { Description = $"play this gesture CSV ({GestureFile.Header}) instead of reading standard input" };
+        var record = new Option<string>("--record") { Description = "also write what is played to this sound file" };
+        var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };
+        var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
+        var epochs = new Option<int>("--epochs") { Description = "with --train: epochs to run", DefaultValueFactory = _ => 1_000_000 };
+
+        var command = new Command("play", "Play the instrument live (headless for now: a gesture file or standard input moves the cursors).")
+        {
+            device, frames, sampleRate, terrain, model, gesture, record, seconds, train, epochs,
+        };
+        command.SetAction((result, cancel) =>
+        {
+            int period = result.GetValue(frames);
+            if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
+            int rate = result.GetValue(sampleRate);
+            if (rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
+            double? length = result.GetValue(seconds);
+            if (length is not null and (<= 0 or > 86400)) throw new UsageException($"--seconds {length}: must be more than 0 and at most 86400");
+            var performance = result.GetValue(gesture) is string gesturePath ? GestureFile.Load(Options.ExistingFile(result, gesture)) : null;
+            string? recordPath = result.GetValue(record) is string r ? Options.OutputFile(result, record) : null;
+            var network = result.GetValue(terrain) is string ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
+            var data = result.GetValue(train) is string ? DatasetFile.Load(Options.ExistingFile(result, train)).ToPairs() : null;
+
+            // The codec's frame is the synth's block, so every block starts a frame with the newest cursors: lowest latency, least jitter.
+            using var autoencoder = Models.Open(result.GetValue(model), rate, Math.Clamp(period / 16 * 16, 64, 2048));
+            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period }, recordPath);
+            if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
+            instrument.Start();
+            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; expected latency {instrument.ExpectedLatencySeconds * 1000:F1} ms");
+
+            using var player = performance != null ? new GesturePlayer(performance, instrument.Synth.Cursors) : null;
+            player?.Start();
+            var input = performance == null ? StandardInput.Start(instrument.Synth.Cursors) : null;
+            double stopAt = length ?? (performance != null ? performance.Duration + 1.0 : double.PositiveInfinity);
+            var clock = Stopwatch.StartNew();
+            var status = new StatusLine(console);
+            var lastReopen = TimeSpan.Zero;
+            while (clock.Elapsed.TotalSeconds < stopAt && !cancel.IsCancellationRequested && input?.Ended != true)
+            {
+                Thread.Sleep(100);
+                // A device that went away is tried again every second; the synth keeps its state meanwhile.
+                if (instrument.Output.Lost && clock.Elapsed - lastReopen >= TimeSpan.FromSeconds(1))
+                {
+                    lastReopen = clock.Elapsed;
+                    instrument.TryReopen();
+                }
+                status.Show(instrument, clock.Elapsed);
+            }
+            instrument.Stop();
+            status.Finish(instrument, clock.Elapsed);
+            if (recordPath != null) console.WriteLine($"recorded -> {recordPath}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}
+
+/// <summary>
+/// Cursor commands from standard input, one per line: <c>CURSOR X Y PRESSURE</c> (spaces or commas;
+/// pressure 0 lifts the cursor), or <c>quit</c>. A malformed line is reported and skipped.
+/// </summary>
+internal sealed class StandardInput
+{
+    private volatile bool _ended;
+    public bool Ended => _ended;
+
+    public static StandardInput Start(Engine.Synthesis.CursorBoard board)
+    {
+        var input = new StandardInput();
+        new Thread(() =>
+        {
+            while (Console.In.ReadLine() is string line)
+            {
+                var fields = line.Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length == 0) continue;
+                if (fields[0] is "quit" or "q") break;
+                if (fields.Length == 4 && int.TryParse(fields[0], out int cursor) && cursor is >= 0 and < Engine.Synthesis.CursorBoard.Capacity
+                    && float.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x)
+                    && float.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && float.IsFinite(y)
+                    && float.TryParse(fields[3], NumberStyles.Float, CultureInfo.InvariantCulture, out float pressure) && pressure is >= 0f and <= 1f)
+                {
+                    if (pressure > 0f) board.Move(cursor, x, y, pressure);
+                    else board.Release(cursor);
+                }
+                else Console.Error.WriteLine($"terrain play: ignored '{line.Trim()}': expected CURSOR X Y PRESSURE (cursor 0..15, pressure 0..1) or quit");
+            }
+            input._ended = true;
+        }) { IsBackground = true, Name = "standard input" }.Start();
+        return input;
+    }
+}
+
+/// <summary>The one-line live status: rewritten in place on a terminal, a line a second otherwise.</summary>
+internal sealed class StatusLine(TextWriter console)
+{
+    private readonly bool _terminal = !Console.IsOutputRedirected && ReferenceEquals(console, Console.Out);
+    private TimeSpan _lastLine;
+
+    public void Show(LiveInstrument instrument, TimeSpan elapsed)
+    {
+        if (_terminal) console.Write($"\r{Text(instrument, elapsed)}\u001b[K");
+        else if (elapsed - _lastLine >= TimeSpan.FromSeconds(1))
+        {
+            console.WriteLine(Text(instrument, elapsed));
+            _lastLine = elapsed;
+        }
+    }
+
+    public void Finish(LiveInstrument instrument, TimeSpan elapsed)
+    {
+        if (_terminal) console.WriteLine();
+        console.WriteLine($"stopped after {elapsed.TotalSeconds:F1} s: {Text(instrument, elapsed)}");
+    }
+
+    private static string Text(LiveInstrument instrument, TimeSpan elapsed)
+    {
+        var output = instrument.Output;
+        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency {instrument.ExpectedLatencySeconds * 1000:F1} ms";
+        string training = instrument.Training is { } t ? $" | training epoch {t.Epoch} loss {t.Loss:G3}{(t.Message != null ? $" ({t.Message})" : "")}" : "";
+        return $"{elapsed.TotalSeconds,6:F1} s | {state} | voices {instrument.Synth.SoundingVoices,2} | underruns {output.Underruns} | synth load {instrument.SynthThread.Load * 100:F1}%{training}";
+    }
+}

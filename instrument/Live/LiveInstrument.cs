@@ -1,0 +1,132 @@
+using LatentTerrain.Engine.Audio;
+using LatentTerrain.Engine.Synthesis;
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Models;
+
+namespace LatentTerrain.Instrument.Live;
+
+/// <summary>How the live instrument opens its audio output.</summary>
+public sealed record LiveSettings
+{
+    /// <summary>Output device name (or part of it) or index; null for the default output.</summary>
+    public string? Device { get; init; }
+    public int SampleRate { get; init; } = 48000;
+    /// <summary>The device's period and the synth's block.</summary>
+    public int Frames { get; init; } = 128;
+    public int Channels { get; init; } = 2;
+    /// <summary>Blocks kept queued between the synth thread and the callback.</summary>
+    public int AheadBlocks { get; init; } = 2;
+}
+
+/// <summary>
+/// The instrument while it plays: the audio output, the synth and its thread, the terrain's
+/// snapshots (which a background trainer may update), and an optional recorder. One object to
+/// start, watch and stop; the command line and the terminal interface both drive it.
+/// </summary>
+public sealed class LiveInstrument : IDisposable
+{
+    private readonly AudioRing _ring;
+    private readonly SynthThread _synthThread;
+    private readonly Recorder? _recorder;
+    private BackgroundTrainer? _trainer;
+
+    public AudioOutput Output { get; }
+    public Synth Synth { get; }
+    public TerrainSnapshots Terrain { get; }
+    public LiveSettings Settings { get; }
+
+    public LiveInstrument(IAutoencoder model, TerrainNetwork terrain, LiveSettings settings, string? recordPath = null)
+    {
+        if (model.SampleRate != settings.SampleRate)
+            throw new ArgumentException($"{model.Name} runs at {model.SampleRate} Hz but the output was asked for {settings.SampleRate} Hz");
+        Settings = settings;
+        Terrain = new TerrainSnapshots(terrain);
+        Synth = new Synth(model, Terrain, new SynthSettings { OutputChannels = settings.Channels });
+        int ahead = settings.AheadBlocks * settings.Frames;
+        _ring = new AudioRing(4 * ahead, settings.Channels);
+        if (recordPath != null) _recorder = new Recorder(recordPath, settings.SampleRate, settings.Channels);
+        _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring);
+        try
+        {
+            Output = AudioOutput.Open(_ring, settings.SampleRate, settings.Device, settings.Frames);
+        }
+        catch
+        {
+            _recorder?.Dispose();
+            Synth.Dispose();
+            throw;
+        }
+    }
+
+    public void Start()
+    {
+        WarmUp();
+        // Fill the queue before the device asks for its first buffer, so the start is not an underrun.
+        _synthThread.Start();
+        var patience = System.Diagnostics.Stopwatch.StartNew();
+        while (_ring.Count < _synthThread.AheadFrames && patience.Elapsed < TimeSpan.FromSeconds(2)) Thread.Sleep(1);
+        Output.Start();
+    }
+
+    /// <summary>
+    /// Plays a note on a throwaway synth of the same model and terrain, so every path of a voice
+    /// (start, glide, release) is compiled before the real synth thread needs it in time.
+    /// </summary>
+    private void WarmUp()
+    {
+        using var lease = Terrain.Acquire();
+        using var rehearsal = new Synth(Synth.Model, new TerrainSnapshots(lease.Network), new SynthSettings { OutputChannels = Settings.Channels, ReleaseSeconds = 0.01f });
+        var block = new float[Settings.Frames * Settings.Channels];
+        rehearsal.Cursors.Move(0, 0f, 0f, 1f);
+        for (int i = 0; i < 20; i++) rehearsal.Render(block);
+        rehearsal.Cursors.Release(0);
+        for (int i = 0; i < 20; i++) rehearsal.Render(block);
+    }
+
+    /// <summary>Trains the playing terrain further on a dataset; the sound follows each published snapshot.</summary>
+    public void Train(TrainingPairs data, TrainingOptions options)
+    {
+        _trainer?.Dispose();
+        using (var lease = Terrain.Acquire()) _trainer = new BackgroundTrainer(Terrain, lease.Network, data, options);
+        _trainer.Start();
+    }
+
+    public TrainingProgress? Training => _trainer?.Progress;
+
+    /// <summary>Tries to open the lost output device again; true when it plays again.</summary>
+    public bool TryReopen()
+    {
+        try
+        {
+            Output.Reopen();
+            return true;
+        }
+        catch (AudioDeviceException)
+        {
+            return false;
+        }
+    }
+    public SynthThread SynthThread => _synthThread;
+
+    /// <summary>Control-to-sound latency to expect: the queue ahead of a new block, plus the device's own.</summary>
+    public double ExpectedLatencySeconds => (double)_synthThread.AheadFrames / Settings.SampleRate + Output.ReportedLatency;
+
+    /// <summary>Stops the sound, completes the recording (rethrowing a write failure) and frees everything.</summary>
+    public void Stop()
+    {
+        _trainer?.Dispose();
+        _trainer = null;
+        Output.Stop();
+        _synthThread.Dispose();
+        _recorder?.Stop();
+    }
+
+    public void Dispose()
+    {
+        _trainer?.Dispose();
+        Output.Dispose();
+        _synthThread.Dispose();
+        _recorder?.Dispose();
+        Synth.Dispose();
+    }
+}
