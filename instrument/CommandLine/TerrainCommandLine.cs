@@ -51,6 +51,7 @@ public static class TerrainCommandLine
     /// <summary>The one line a person sees for a failure they can fix; null for a bug, which should surface whole.</summary>
     private static string? Describe(Exception e) => e switch
     {
+        AudioDeviceException when e.Message == AudioDevices.NoOutputMessage => $"{e.Message} (`terrain devices` lists them; `terrain play --device NAME-OR-NUMBER` picks one)",
         UsageException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or AudioDeviceException or FormatException => e.Message,
         DllNotFoundException => $"a native library is missing ({e.Message}); ./terrain installs it",
         ArgumentException => e.Message,
