@@ -6,15 +6,12 @@ namespace LatentTerrain.Engine.Rendering;
 /// <summary>
 /// Plays a gesture in real time: a thread writes each event to the cursor board at its time after
 /// <see cref="Start"/>, sleeping until shortly before it and spinning the last stretch, so events
-/// land within tens of microseconds of their time.
+/// are not late by a sleep's granularity (about a millisecond).
 /// </summary>
 public sealed class GesturePlayer(Gesture gesture, CursorBoard board) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Thread? _running;
-
-    /// <summary>Whether every event has been played.</summary>
-    public bool Finished => _running is { IsAlive: false };
 
     public void Start()
     {
