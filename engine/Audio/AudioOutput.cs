@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace LatentTerrain.Engine.Audio;
 
@@ -10,9 +8,11 @@ namespace LatentTerrain.Engine.Audio;
 /// </summary>
 /// <remarks>
 /// The callback runs on the host's real-time thread and keeps the real-time contract: it
-/// allocates nothing, takes no lock, never waits, logs nothing and throws nothing. It only
-/// bumps counters, which any thread may read. Everything else (start, stop, reopen, dispose)
-/// belongs to one control thread.
+/// allocates nothing, takes no lock, never waits, logs nothing and throws nothing. It is C
+/// (engine/native/audio_ring.c), so that thread never enters the .NET runtime and no garbage
+/// collection can hold it up. It only bumps counters in the ring, which any thread may read,
+/// and wakes the synth thread. Everything else (start, stop, reopen, dispose) belongs to one
+/// control thread.
 /// <para>
 /// Device loss: when the stream stops without being asked (a USB card unplugged, the JACK
 /// server gone), <see cref="Lost"/> turns true. The caller polls it, say once a second, and
@@ -26,14 +26,12 @@ public sealed unsafe class AudioOutput : IDisposable
 {
     public const int DefaultFramesPerBuffer = 128;
 
-    private readonly CallbackState state;
-    private GCHandle stateHandle;
     private PortAudioStream? stream;
     private bool onJack;
     // Asked to play (Start and no Stop since), whether or not the stream is there to.
     private bool started;
     private bool lost;
-    // A stream was left open when its JACK server went away: it keeps the callback state's address.
+    // A stream was left open when its JACK server went away: it keeps the ring's address.
     private bool abandoned;
     private bool disposed;
 
@@ -42,8 +40,6 @@ public sealed unsafe class AudioOutput : IDisposable
         Ring = ring;
         SampleRate = sampleRate;
         FramesPerBuffer = framesPerBuffer;
-        state = new CallbackState(ring);
-        stateHandle = GCHandle.Alloc(state);
     }
 
     /// <summary>
@@ -96,22 +92,13 @@ public sealed unsafe class AudioOutput : IDisposable
     public double ReportedLatency { get; private set; }
 
     /// <summary>Callbacks that found fewer frames in the ring than the device asked for, and played silence for the rest.</summary>
-    public long Underruns => Volatile.Read(ref state.Underruns);
+    public long Underruns => Ring.Underruns;
 
     /// <summary>Callbacks that PortAudio flagged with an output underflow: the host itself had a gap (a JACK xrun).</summary>
-    public long UnderflowFlags => Volatile.Read(ref state.UnderflowFlags);
+    public long UnderflowFlags => Ring.UnderflowFlags;
 
     /// <summary>Frames handed to the device since opening, ring frames and silence alike: the output's clock.</summary>
-    public long FramesPlayed => Volatile.Read(ref state.FramesPlayed);
-
-    /// <summary>
-    /// Bytes the callback allocated, summed over all its calls: the real-time contract holds
-    /// it at 0. A health figure for tests and the status line, measured on the audio thread
-    /// from the start to the end of each call (GC.GetAllocatedBytesForCurrentThread, which
-    /// reads a per-thread counter and allocates nothing), so only the callback's own
-    /// allocations count. Compiling the callback on its first call allocates nothing here.
-    /// </summary>
-    public long CallbackAllocatedBytes => Volatile.Read(ref state.AllocatedBytes);
+    public long FramesPlayed => Ring.FramesPlayed;
 
     /// <summary>PortAudio's clock for the stream in seconds (JACK's frame time since opening); 0 after a failed reopen.</summary>
     public double StreamTime => stream?.Time ?? 0;
@@ -129,7 +116,7 @@ public sealed unsafe class AudioOutput : IDisposable
         get
         {
             if (!lost && stream != null)
-                lost = Volatile.Read(ref state.Finished) != 0 || stream.HostGone || (started && !stream.IsActive);
+                lost = Ring.Finished || stream.HostGone || (started && !stream.IsActive);
             return lost;
         }
     }
@@ -150,7 +137,7 @@ public sealed unsafe class AudioOutput : IDisposable
         if (!started) return;
         if (stream != null && !Lost)
         {
-            Volatile.Write(ref state.Stopping, 1);
+            Ring.SetStopping(true);
             stream.Stop();
         }
         started = false;
@@ -186,9 +173,9 @@ public sealed unsafe class AudioOutput : IDisposable
         if (disposed) return;
         disposed = true;
         CloseStream();
-        // PortAudio will not call an abandoned stream's callback, but its handle stays so that
+        // PortAudio will not call an abandoned stream's callback, but the ring stays so that
         // nothing could ever read freed memory.
-        if (!abandoned) stateHandle.Free();
+        if (abandoned) Ring.KeepForever();
     }
 
     private void OpenStream(Func<PortAudioLibrary, AudioDevice> choose, string verb)
@@ -206,11 +193,11 @@ public sealed unsafe class AudioOutput : IDisposable
                 _ => null,
             });
         }
-        var opened = library.OpenOutput(device, Channels, SampleRate, FramesPerBuffer, &Play,
-            (void*)GCHandle.ToIntPtr(stateHandle), operation);
+        var opened = library.OpenOutput(device, Channels, SampleRate, FramesPerBuffer, NativeAudio.PlayCallback,
+            (void*)Ring.Native, operation);
         try
         {
-            opened.OnFinished(&Finished);
+            opened.OnFinished(NativeAudio.FinishedCallback);
             ReportedLatency = opened.OutputLatency;
         }
         catch
@@ -228,7 +215,7 @@ public sealed unsafe class AudioOutput : IDisposable
         if (stream == null) return;
         if (started && !Lost)
         {
-            Volatile.Write(ref state.Stopping, 1);
+            Ring.SetStopping(true);
             stream.Abort();
         }
         stream.Dispose();
@@ -238,47 +225,7 @@ public sealed unsafe class AudioOutput : IDisposable
 
     private void StartStream(PortAudioStream toStart)
     {
-        Volatile.Write(ref state.Stopping, 0);
-        Volatile.Write(ref state.Finished, 0);
+        Ring.SetStopping(false);
         toStart.Start();
-    }
-
-    /// <summary>The real-time callback: ring to device, silence for what the ring lacks, and the counters.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int Play(void* input, void* output, nuint frameCount, PortAudio.StreamCallbackTimeInfo* time, nuint status, void* userData)
-    {
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var state = (CallbackState)GCHandle.FromIntPtr((nint)userData).Target!;
-        int frames = (int)frameCount, channels = state.Ring.Channels;
-        var buffer = new Span<float>(output, frames * channels);
-        int read = state.Ring.Read(buffer);
-        if (read < frames)
-        {
-            buffer[(read * channels)..].Clear();
-            Volatile.Write(ref state.Underruns, state.Underruns + 1);
-        }
-        if ((status & PortAudio.OutputUnderflowFlag) != 0) Volatile.Write(ref state.UnderflowFlags, state.UnderflowFlags + 1);
-        Volatile.Write(ref state.FramesPlayed, state.FramesPlayed + frames);
-        Volatile.Write(ref state.AllocatedBytes, state.AllocatedBytes + GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
-        return PortAudio.Continue;
-    }
-
-    /// <summary>PortAudio's word that the stream stopped, on the audio thread; a loss unless we were stopping it.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void Finished(void* userData)
-    {
-        var state = (CallbackState)GCHandle.FromIntPtr((nint)userData).Target!;
-        if (Volatile.Read(ref state.Stopping) == 0) Volatile.Write(ref state.Finished, 1);
-    }
-
-    /// <summary>
-    /// What the callback reads and writes. Only the callback writes the counters (so plain
-    /// read-then-write is enough), and the control thread writes the flags.
-    /// </summary>
-    private sealed class CallbackState(AudioRing ring)
-    {
-        public readonly AudioRing Ring = ring;
-        public long FramesPlayed, Underruns, UnderflowFlags, AllocatedBytes;
-        public int Stopping, Finished;
     }
 }

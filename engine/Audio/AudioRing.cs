@@ -4,23 +4,20 @@ namespace LatentTerrain.Engine.Audio;
 
 /// <summary>
 /// A lock-free ring of interleaved float frames between exactly one writer (the synth thread)
-/// and exactly one reader (the audio callback). Neither side ever waits for the other, and
-/// nothing is allocated after construction, so both may run on a real-time thread.
+/// and exactly one reader (the audio callback, or the recorder's writer thread). Neither side
+/// ever waits for the other, and nothing is allocated after construction.
 /// </summary>
 /// <remarks>
-/// Every count is in frames (one sample per channel); spans hold whole interleaved frames.
-/// Each side owns one position and only reads the other's: the writer publishes frames with a
-/// release write of its position after copying them, and the reader sees them whole through an
-/// acquire read, and the same holds the other way for freed space. Positions are 64-bit
-/// counters that never wrap in practice (at 192 kHz they would take three million years), so
-/// full and empty need no spare slot.
+/// The ring lives in native memory and its logic in C (engine/native/audio_ring.c), because
+/// the audio callback that reads it is C: the device's real-time thread never enters the .NET
+/// runtime. Every count is in frames (one sample per channel); spans hold whole interleaved
+/// frames. The ring also carries the playing stream's counters (underruns, frames played),
+/// which only its callback writes.
 /// </remarks>
-public sealed class AudioRing
+public sealed unsafe class AudioRing : IDisposable
 {
-    private readonly float[] samples;
-    private readonly int mask;
-    private long written;
-    private long read;
+    private readonly NativeAudio.RingHandle handle;
+    private readonly nint ring;
 
     /// <param name="capacity">Frames the ring holds at least; rounded up to a power of two.</param>
     /// <param name="channels">Samples per frame.</param>
@@ -31,8 +28,10 @@ public sealed class AudioRing
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 24);
         Capacity = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
         Channels = channels;
-        mask = Capacity - 1;
-        samples = new float[checked(Capacity * channels)];
+        NativeAudio.EnsureLoaded();
+        handle = NativeAudio.terrain_ring_create(Capacity, channels);
+        if (handle.IsInvalid) throw new OutOfMemoryException($"no memory for an audio ring of {Capacity} frames of {channels} channels");
+        ring = handle.DangerousGetHandle();
     }
 
     /// <summary>Frames the ring holds when full: a power of two.</summary>
@@ -41,7 +40,7 @@ public sealed class AudioRing
     public int Channels { get; }
 
     /// <summary>Frames waiting to be read. Exact for the reader; for anyone else a snapshot.</summary>
-    public int Count => (int)(Volatile.Read(ref written) - Volatile.Read(ref read));
+    public int Count => (int)NativeAudio.terrain_ring_count(ring);
 
     /// <summary>Frames that can be written now. Exact for the writer; for anyone else a snapshot.</summary>
     public int Free => Capacity - Count;
@@ -53,14 +52,7 @@ public sealed class AudioRing
     public int Write(ReadOnlySpan<float> interleaved)
     {
         int frames = WholeFrames(interleaved.Length, nameof(interleaved));
-        long start = written;
-        int count = Math.Min(frames, Capacity - (int)(start - Volatile.Read(ref read)));
-        int offset = (int)(start & mask);
-        int first = Math.Min(count, Capacity - offset);
-        interleaved[..(first * Channels)].CopyTo(samples.AsSpan(offset * Channels));
-        interleaved.Slice(first * Channels, (count - first) * Channels).CopyTo(samples);
-        Volatile.Write(ref written, start + count);
-        return count;
+        fixed (float* samples = interleaved) return (int)NativeAudio.terrain_ring_write(ring, samples, frames);
     }
 
     /// <summary>
@@ -71,15 +63,30 @@ public sealed class AudioRing
     public int Read(Span<float> interleaved)
     {
         int frames = WholeFrames(interleaved.Length, nameof(interleaved));
-        long start = read;
-        int count = Math.Min(frames, (int)(Volatile.Read(ref written) - start));
-        int offset = (int)(start & mask);
-        int first = Math.Min(count, Capacity - offset);
-        samples.AsSpan(offset * Channels, first * Channels).CopyTo(interleaved);
-        samples.AsSpan(0, (count - first) * Channels).CopyTo(interleaved[(first * Channels)..]);
-        Volatile.Write(ref read, start + count);
-        return count;
+        fixed (float* samples = interleaved) return (int)NativeAudio.terrain_ring_read(ring, samples, frames);
     }
+
+    /// <summary>
+    /// Writer only: sleeps until the reader has taken frames since the last wait, or until
+    /// <paramref name="timeoutMicroseconds"/> pass; true when woken by the reader. The sleep is
+    /// in native code, so a garbage collection meanwhile need not wait for this thread.
+    /// </summary>
+    public bool WaitForSpace(int timeoutMicroseconds) => NativeAudio.terrain_ring_wait(ring, timeoutMicroseconds) != 0;
+
+    /// <summary>Where PortAudio's callbacks find the ring (their user data).</summary>
+    internal nint Native => ring;
+
+    internal long Underruns => NativeAudio.terrain_ring_underruns(ring);
+    internal long UnderflowFlags => NativeAudio.terrain_ring_underflow_flags(ring);
+    internal long FramesPlayed => NativeAudio.terrain_ring_frames_played(ring);
+    internal bool Finished => NativeAudio.terrain_ring_finished(ring) != 0;
+    internal void SetStopping(bool stopping) => NativeAudio.terrain_ring_set_stopping(ring, stopping ? 1 : 0);
+
+    /// <summary>Never frees the ring: for a stream PortAudio could not close, which keeps its address.</summary>
+    internal void KeepForever() => handle.SetHandleAsInvalid();
+
+    /// <summary>Frees the ring's memory; only once no stream and no thread uses it.</summary>
+    public void Dispose() => handle.Dispose();
 
     private int WholeFrames(int length, string name) => length % Channels == 0
         ? length / Channels

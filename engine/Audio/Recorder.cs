@@ -62,9 +62,11 @@ public sealed class Recorder : IDisposable
         if (_failure != null) throw _failure;
     }
 
+    /// <summary>Stops without rethrowing and frees the ring; the synth thread must no longer write to it.</summary>
     public void Dispose()
     {
         _stopping = true;
         if (_thread.IsAlive) _thread.Join();
+        Ring.Dispose();
     }
 }

@@ -1,38 +1,32 @@
-using System.Diagnostics;
 using LatentTerrain.Engine.Synthesis;
 
 namespace LatentTerrain.Engine.Rendering;
 
 /// <summary>
-/// Plays a gesture in real time: a thread writes each event to the cursor board at its time after
-/// <see cref="Start"/>, sleeping until shortly before it and spinning the last stretch, so events
-/// are not late by a sleep's granularity (about a millisecond).
+/// Plays a gesture on the clock of the sound rather than of the wall: before each block, whoever
+/// renders (the offline renderer, or the live synth thread) calls <see cref="Advance"/> with the
+/// block's first frame, and the events due by then are written to the cursor board. So a gesture
+/// played live is heard sample for sample as <c>terrain render</c> writes it, whatever the
+/// scheduling of threads; only controllers played by hand go through the wall clock.
 /// </summary>
-public sealed class GesturePlayer(Gesture gesture, CursorBoard board) : IDisposable
+/// <remarks>Real-time safe: <see cref="Advance"/> allocates nothing.</remarks>
+public sealed class GesturePlayer(Gesture gesture, CursorBoard board, int sampleRate)
 {
-    private readonly CancellationTokenSource _stop = new();
-    private Thread? _running;
+    private int _next;
+    private long _origin = -1;
 
-    public void Start()
+    /// <summary>
+    /// Writes the events due at <paramref name="frame"/>: those at or before its time since the
+    /// frame of the first call, which is the gesture's time 0.
+    /// </summary>
+    public void Advance(long frame)
     {
-        var clock = Stopwatch.StartNew();
-        _running = new Thread(() =>
-        {
-            for (int i = 0; i < gesture.Events.Count && !_stop.IsCancellationRequested; i++)
-            {
-                var due = TimeSpan.FromSeconds(gesture.Events[i].Time);
-                while (due - clock.Elapsed > TimeSpan.FromMilliseconds(2)) _stop.Token.WaitHandle.WaitOne(due - clock.Elapsed - TimeSpan.FromMilliseconds(1.5));
-                while (clock.Elapsed < due) Thread.SpinWait(20);
-                gesture.Apply(i, board);
-            }
-        }) { IsBackground = true, Name = "gesture player", Priority = ThreadPriority.AboveNormal };
-        _running.Start();
+        if (_origin < 0) _origin = frame;
+        double now = (double)(frame - _origin) / sampleRate;
+        var events = gesture.Events;
+        while (_next < events.Count && events[_next].Time <= now) gesture.Apply(_next++, board);
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _running?.Join();
-        _stop.Dispose();
-    }
+    /// <summary>Whether every event has been written.</summary>
+    public bool Finished => Volatile.Read(ref _next) >= gesture.Events.Count;
 }

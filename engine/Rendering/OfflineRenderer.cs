@@ -4,8 +4,8 @@ namespace LatentTerrain.Engine.Rendering;
 
 /// <summary>
 /// Plays a gesture through a synth on a clock of its own instead of the sound card's: events are
-/// written to the cursor board at the first block that starts at or after their time, exactly
-/// when the real-time synth thread would see them, and blocks are rendered as fast as they go.
+/// written to the cursor board at the first block that starts at or after their time (by a
+/// <see cref="GesturePlayer"/>, as on the live synth thread), and blocks are rendered as fast as they go.
 /// </summary>
 public static class OfflineRenderer
 {
@@ -23,11 +23,10 @@ public static class OfflineRenderer
         int channels = synth.OutputChannels;
         long totalFrames = (long)Math.Round(length * synth.SampleRate);
         var output = new float[totalFrames * channels];
-        int next = 0;
+        var player = new GesturePlayer(gesture, synth.Cursors, synth.SampleRate);
         for (long start = 0; start < totalFrames; start += blockFrames)
         {
-            double now = (double)start / synth.SampleRate;
-            while (next < gesture.Events.Count && gesture.Events[next].Time <= now) gesture.Apply(next++, synth.Cursors);
+            player.Advance(start);
             int frames = (int)Math.Min(blockFrames, totalFrames - start);
             synth.Render(output.AsSpan((int)(start * channels), frames * channels));
         }

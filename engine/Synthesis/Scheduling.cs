@@ -31,10 +31,13 @@ public static partial class Scheduling
     private static partial int setpriority(int which, uint who, int priority);
 
     /// <summary>
-    /// Asks for real-time scheduling of the calling thread at <paramref name="priority"/> (1..99; JACK's
-    /// own threads run around 70-80, so below that). Returns false where it is not granted or not Linux.
+    /// Asks for real-time scheduling of the calling thread at <paramref name="priority"/> (1..99).
+    /// The default, the lowest, puts the synth thread above every ordinary thread (trainer, interface,
+    /// a compiler running beside) and below the device's own (jackd -R runs at 10 and its clients'
+    /// process threads, where our callback runs, at 5), so the callback, whose deadline is the
+    /// nearer, always preempts a block being rendered. Returns false where it is not granted or not Linux.
     /// </summary>
-    public static bool TryMakeRealtime(int priority = 60)
+    public static bool TryMakeRealtime(int priority = 1)
     {
         if (!OperatingSystem.IsLinux()) return false;
         var param = new SchedParam { Priority = priority };

@@ -10,9 +10,10 @@ namespace LatentTerrain.Engine.Synthesis;
 /// a second ring for a non-real-time recorder.
 /// </summary>
 /// <remarks>
-/// Real-time contract: the loop allocates nothing and takes no lock; it polls the ring with short
-/// sleeps rather than waiting on an event the callback would have to signal (signalling from the
-/// callback could take a lock).
+/// Real-time contract: the loop allocates nothing and takes no lock. Between blocks it sleeps in
+/// native code until the callback has taken frames from the ring (the callback posts a semaphore,
+/// which is lock-free), so each block is rendered right after a device period begins, with the
+/// newest cursors.
 /// </remarks>
 public sealed class SynthThread : IDisposable
 {
@@ -22,6 +23,7 @@ public sealed class SynthThread : IDisposable
     private readonly float[] _block;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private volatile Action<long>? _beforeBlock;
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
     private readonly Stopwatch _clock = new();
 
@@ -53,6 +55,16 @@ public sealed class SynthThread : IDisposable
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
     public const int WarmUpBlocks = 100;
 
+    /// <summary>
+    /// Called on this thread before each block with the block's first frame: a score played on the
+    /// audio clock (see Rendering/GesturePlayer). Must not allocate, lock or block. Null for none.
+    /// </summary>
+    public Action<long>? BeforeBlock
+    {
+        get => _beforeBlock;
+        set => _beforeBlock = value;
+    }
+
     /// <summary>Frames the recorder could not take in time (its ring was full).</summary>
     public long DroppedRecordingFrames => Interlocked.Read(ref _droppedRecordingFrames);
 
@@ -75,6 +87,7 @@ public sealed class SynthThread : IDisposable
                 long start = Stopwatch.GetTimestamp();
                 int collections = GC.CollectionCount(0);
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
+                _beforeBlock?.Invoke(Interlocked.Read(ref _renderedFrames));
                 _synth.Render(_block);
                 _output.Write(_block);
                 if (_recording != null)
@@ -89,8 +102,8 @@ public sealed class SynthThread : IDisposable
                 Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - start);
                 continue;
             }
-            // About 1.1 ms on Linux: well inside one 128-frame period (2.7 ms at 48 kHz).
-            Thread.Sleep(1);
+            // Woken by the callback; the timeout only bounds how late a stop or a stopped device is noticed.
+            _output.WaitForSpace(5000);
         }
     }
 

@@ -55,8 +55,7 @@ internal static class PlayCommand
             instrument.Start();
             console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; expected latency {instrument.ExpectedLatencySeconds * 1000:F1} ms");
 
-            using var player = performance != null ? new GesturePlayer(performance, instrument.Synth.Cursors) : null;
-            player?.Start();
+            if (performance != null) instrument.Play(performance);
             var input = performance == null ? StandardInput.Start(instrument.Synth.Cursors) : null;
             double stopAt = length ?? (performance != null ? performance.Duration + 1.0 : double.PositiveInfinity);
             var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using LatentTerrain.Engine.Audio;
+using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Models;
@@ -53,6 +54,7 @@ public sealed class LiveInstrument : IDisposable
         catch
         {
             _recorder?.Dispose();
+            _ring.Dispose();
             Synth.Dispose();
             throw;
         }
@@ -81,6 +83,24 @@ public sealed class LiveInstrument : IDisposable
         for (int i = 0; i < 20; i++) rehearsal.Render(block);
         rehearsal.Cursors.Release(0);
         for (int i = 0; i < 20; i++) rehearsal.Render(block);
+    }
+
+    /// <summary>
+    /// Plays a gesture from the next block on, on the audio clock (see <see cref="GesturePlayer"/>):
+    /// what is heard is what <c>terrain render</c> writes for it. Replaces a gesture still playing.
+    /// </summary>
+    public void Play(Gesture gesture) => _synthThread.BeforeBlock = new GesturePlayer(gesture, Synth.Cursors, Settings.SampleRate).Advance;
+
+    /// <summary>
+    /// Plays another autoencoder of the same latent size on the same terrain: loaded here, on the
+    /// caller's thread, and crossfaded in by the synth thread between two blocks.
+    /// </summary>
+    /// <exception cref="ArgumentException">Another sample rate or latent size than the one playing, said in one line.</exception>
+    public void Load(IAutoencoder model)
+    {
+        if (model.LatentSize != Synth.Model.LatentSize)
+            throw new ArgumentException($"{model.Name} has {model.LatentSize} latents but the terrain gives {Synth.Model.LatentSize}: train a terrain for it");
+        Synth.Load(model, Terrain);
     }
 
     /// <summary>Trains the playing terrain further on a dataset; the sound follows each published snapshot.</summary>
@@ -127,6 +147,7 @@ public sealed class LiveInstrument : IDisposable
         Output.Dispose();
         _synthThread.Dispose();
         _recorder?.Dispose();
+        _ring.Dispose();
         Synth.Dispose();
     }
 }

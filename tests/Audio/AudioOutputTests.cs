@@ -146,34 +146,49 @@ public sealed class AudioOutputTests
     }
 
     /// <summary>
-    /// The real-time contract, measured on the audio thread itself: while a writer keeps the
-    /// ring partly filled, with blocks of every size, and when it runs dry, the callback
-    /// allocates nothing. (Tried: a thread churning garbage beside it, 1400 collections in 3 s,
-    /// leaves the figure at 0 too, though it costs dozens of xruns.)
+    /// The callback never enters the .NET runtime, so garbage collections, which stop every
+    /// managed thread, cannot hold it up: with a second of audio queued and a thread forcing full
+    /// blocking collections of a heap of large arrays (which stalled a managed callback for up to
+    /// 15 ms, research/platform.md), it plays without a gap and the server sees it finish every
+    /// period (but those the server itself started late: see <see cref="JackServer.Xruns"/>).
     /// </summary>
     [JackFact]
-    public void The_callback_allocates_nothing()
+    public void The_callback_plays_through_garbage_collections()
     {
         using var server = JackServer.Start();
-        var ring = new AudioRing(2048, 2);
+        using var ring = new AudioRing(Rate * 4, 2);
+        ring.Write(new float[2 * Rate * 3]);
         using var output = AudioOutput.Open(ring, Rate);
-        var block = new float[2 * 300];
-        var random = new Random(3);
         output.Start();
+        // JACK reports an xrun to its clients late, from a thread of its own: let those of the start pass.
+        WaitFor(() => output.FramesPlayed >= Rate / 2);
+        int logged = server.Logged().Length;
+        long underruns = output.Underruns;
 
+        int collections = GC.CollectionCount(2);
+        var paused = GC.GetTotalPauseDuration();
+        var keep = new List<float[]>();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(1))
         {
-            if (ring.Count < 1024) ring.Write(block.AsSpan(0, 2 * random.Next(1, 300)));
-            Thread.Sleep(random.Next(0, 8));
+            keep.Add(new float[1 << 20]);
+            if (keep.Count > 48) keep.RemoveRange(0, 24);
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
-        // And at the end it runs dry for certain.
-        Thread.Sleep(100);
+        Thread.Sleep(300);
+        long played = output.FramesPlayed;
         output.Stop();
 
-        Assert.True(output.FramesPlayed > Rate / 2, $"only {output.FramesPlayed} frames played");
-        Assert.True(output.Underruns > 0);
-        Assert.Equal(0, output.CallbackAllocatedBytes);
+        // Paused for many periods in all: a callback inside the runtime would miss dozens of them.
+        paused = GC.GetTotalPauseDuration() - paused;
+        Assert.True(paused > TimeSpan.FromMilliseconds(100), $"the collections paused the runtime for only {paused.TotalMilliseconds:F0} ms");
+        Assert.True(played >= Rate, $"only {played} frames played");
+        string log = server.Logged()[logged..];
+        var (serverLate, clientLate) = JackServer.Xruns(log);
+        // One or two late cycles happen on this virtual machine without any collection (a stolen
+        // processor): allowed, where a managed callback misses dozens.
+        Assert.True(underruns == output.Underruns && clientLate <= 2,
+            $"{output.Underruns - underruns} underruns, {clientLate} late cycles of ours ({serverLate} of the server's own) while collections paused the runtime for {paused.TotalMilliseconds:F0} ms; the server said: {log}");
     }
 
     [JackFact]

@@ -218,6 +218,33 @@ public sealed partial class JackServer : IDisposable
         lock (log) return log.ToString().Trim();
     }
 
+    /// <summary>
+    /// The xruns in a stretch of the server's log, in two kinds: the server's own (the dummy
+    /// driver's timer woke late, "JackTimedDriver::Process XRun = N usec": on a virtual machine the
+    /// hypervisor's doing, whatever the clients do), and cycles a client did not finish in time
+    /// ("client = X was not finished") other than those right after a late wake-up of the server,
+    /// which left the client less than a period. Only the second kind is a client's fault.
+    /// </summary>
+    public static (int ServerLate, int ClientLate) Xruns(string log)
+    {
+        int serverLate = 0, clientLate = 0;
+        bool afterServerLate = false;
+        foreach (string line in log.Split('\n'))
+        {
+            if (line.Contains("JackTimedDriver::Process XRun"))
+            {
+                serverLate++;
+                afterServerLate = true;
+            }
+            else if (line.Contains("was not finished"))
+            {
+                if (!afterServerLate) clientLate++;
+            }
+            else if (!line.Contains("Process error")) afterServerLate = false;
+        }
+        return (serverLate, clientLate);
+    }
+
     private static EnvironmentChange Select(string name) => new(Variable, name);
 
     private static string? FindMissing()

@@ -1,0 +1,86 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace LatentTerrain.Engine.Audio;
+
+/// <summary>
+/// The binding of <c>libterrain_audio.so</c>, our own C library (engine/native/audio_ring.c, built
+/// with the engine): the ring between the synth thread and the device, and PortAudio callbacks
+/// that read it without ever entering the .NET runtime.
+/// </summary>
+/// <remarks>
+/// The calls that never block are marked <see cref="SuppressGCTransitionAttribute"/>: they are a
+/// few dozen instructions, and skipping the transition keeps the synth thread's per-block cost
+/// and its exposure to a pending garbage collection down.
+/// </remarks>
+internal static unsafe partial class NativeAudio
+{
+    private const string Library = "terrain_audio";
+
+    /// <summary>Whether the library could be loaded, with the reason when not (a build without a C compiler).</summary>
+    public static void EnsureLoaded()
+    {
+        if (!NativeLibrary.TryLoad(Library, typeof(NativeAudio).Assembly, null, out _))
+        {
+            throw new DllNotFoundException(
+                $"libterrain_audio.so is not next to {typeof(NativeAudio).Assembly.Location}: it is built from engine/native/audio_ring.c by the engine's build, which needs a C compiler (cc); run scripts/setup");
+        }
+    }
+
+    [LibraryImport(Library)]
+    public static partial RingHandle terrain_ring_create(long capacity, int channels);
+
+    [LibraryImport(Library)]
+    public static partial void terrain_ring_destroy(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_count(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_write(nint ring, float* interleaved, long frames);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_read(nint ring, float* interleaved, long frames);
+
+    /// <summary>Blocks: no <see cref="SuppressGCTransitionAttribute"/>, so a collection never waits for a sleeping writer.</summary>
+    [LibraryImport(Library)]
+    public static partial int terrain_ring_wait(nint ring, int timeoutMicroseconds);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_underruns(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_underflow_flags(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_frames_played(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial int terrain_ring_finished(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial void terrain_ring_set_stopping(nint ring, int stopping);
+
+    /// <summary>PortAudio's stream callback: the ring (its user data) to the device, silence for what it lacks.</summary>
+    public static delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> PlayCallback
+        => (delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int>)Export("terrain_ring_play");
+
+    /// <summary>PortAudio's stream-finished callback: marks a loss unless the stream was being stopped.</summary>
+    public static delegate* unmanaged[Cdecl]<void*, void> FinishedCallback
+        => (delegate* unmanaged[Cdecl]<void*, void>)Export("terrain_ring_finished_callback");
+
+    private static nint Export(string name)
+    {
+        EnsureLoaded();
+        return NativeLibrary.GetExport(NativeLibrary.Load(Library, typeof(NativeAudio).Assembly, null), name);
+    }
+
+    internal sealed class RingHandle() : SafeHandleZeroOrMinusOneIsInvalid(ownsHandle: true)
+    {
+        protected override bool ReleaseHandle()
+        {
+            terrain_ring_destroy(handle);
+            return true;
+        }
+    }
+}

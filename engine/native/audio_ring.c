@@ -1,0 +1,160 @@
+/*
+ * The audio ring and the audio callback of engine/Audio, in C.
+ *
+ * Why C: the device's real-time thread must never enter the .NET runtime. A managed callback
+ * is stopped by every garbage collection (all managed threads are suspended), and the first
+ * call on a host thread attaches that thread to the runtime, which alone takes longer than a
+ * 2.7 ms period. Written here, the callback touches no managed memory and no runtime code:
+ * it copies frames from a single-producer single-consumer ring, counts underruns and wakes
+ * the synth thread. Everything else stays in C# (engine/Audio/AudioRing.cs, AudioOutput.cs).
+ *
+ * The ring: positions are 64-bit frame counters that never wrap in practice, each owned by
+ * one side; the writer publishes frames with a release store of its position after copying
+ * them and the reader sees them whole with an acquire load, and the same the other way for
+ * freed space. Neither side waits for the other; the writer may sleep on `space`, which the
+ * reader posts after taking frames (sem_post is lock-free and async-signal-safe).
+ */
+#include <errno.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef struct {
+    /* Each position on a cache line of its own, so the two sides do not share one. */
+    _Alignas(64) _Atomic int64_t written;
+    _Alignas(64) _Atomic int64_t read;
+    _Alignas(64) _Atomic int64_t underruns;       /* callbacks that found too few frames */
+    _Atomic int64_t underflow_flags;              /* callbacks the host flagged with a gap */
+    _Atomic int64_t frames_played;                /* frames handed to the device, silence included */
+    _Atomic int32_t stopping;                     /* the control thread is stopping the stream */
+    _Atomic int32_t finished;                     /* the stream ended without being stopped */
+    sem_t space;
+    int64_t capacity;                             /* frames; a power of two */
+    int32_t channels;
+    float *samples;                               /* capacity * channels, interleaved */
+} terrain_ring;
+
+/* PortAudio's PaStreamCallbackTimeInfo and the flag and result values the callback uses. */
+typedef struct { double input_adc, current, output_dac; } pa_time_info;
+enum { PA_OUTPUT_UNDERFLOW = 0x4, PA_CONTINUE = 0 };
+
+EXPORT terrain_ring *terrain_ring_create(int64_t capacity, int32_t channels)
+{
+    if (capacity <= 0 || (capacity & (capacity - 1)) != 0 || channels <= 0) return NULL;
+    terrain_ring *ring = aligned_alloc(64, (sizeof(terrain_ring) + 63) / 64 * 64);
+    if (ring == NULL) return NULL;
+    memset(ring, 0, sizeof *ring);
+    ring->samples = calloc((size_t)capacity * (size_t)channels, sizeof(float));
+    if (ring->samples == NULL || sem_init(&ring->space, 0, 0) != 0) {
+        free(ring->samples);
+        free(ring);
+        return NULL;
+    }
+    ring->capacity = capacity;
+    ring->channels = channels;
+    return ring;
+}
+
+EXPORT void terrain_ring_destroy(terrain_ring *ring)
+{
+    if (ring == NULL) return;
+    sem_destroy(&ring->space);
+    free(ring->samples);
+    free(ring);
+}
+
+/* Frames waiting to be read: exact for the reader, a snapshot for anyone else. */
+EXPORT int64_t terrain_ring_count(const terrain_ring *ring)
+{
+    int64_t read = atomic_load_explicit(&ring->read, memory_order_acquire);
+    return atomic_load_explicit(&ring->written, memory_order_acquire) - read;
+}
+
+/* Writer only: copies up to `frames` whole frames in; returns how many fitted. */
+EXPORT int64_t terrain_ring_write(terrain_ring *ring, const float *interleaved, int64_t frames)
+{
+    int64_t start = atomic_load_explicit(&ring->written, memory_order_relaxed);
+    int64_t free_frames = ring->capacity - (start - atomic_load_explicit(&ring->read, memory_order_acquire));
+    int64_t count = frames < free_frames ? frames : free_frames;
+    int64_t offset = start & (ring->capacity - 1);
+    int64_t first = count < ring->capacity - offset ? count : ring->capacity - offset;
+    size_t frame_bytes = (size_t)ring->channels * sizeof(float);
+    memcpy(ring->samples + offset * ring->channels, interleaved, (size_t)first * frame_bytes);
+    memcpy(ring->samples, interleaved + first * ring->channels, (size_t)(count - first) * frame_bytes);
+    atomic_store_explicit(&ring->written, start + count, memory_order_release);
+    return count;
+}
+
+/* Reader only: moves up to `frames` whole frames out; returns how many there were. */
+EXPORT int64_t terrain_ring_read(terrain_ring *ring, float *interleaved, int64_t frames)
+{
+    int64_t start = atomic_load_explicit(&ring->read, memory_order_relaxed);
+    int64_t available = atomic_load_explicit(&ring->written, memory_order_acquire) - start;
+    int64_t count = frames < available ? frames : available;
+    int64_t offset = start & (ring->capacity - 1);
+    int64_t first = count < ring->capacity - offset ? count : ring->capacity - offset;
+    size_t frame_bytes = (size_t)ring->channels * sizeof(float);
+    memcpy(interleaved, ring->samples + offset * ring->channels, (size_t)first * frame_bytes);
+    memcpy(interleaved + first * ring->channels, ring->samples, (size_t)(count - first) * frame_bytes);
+    atomic_store_explicit(&ring->read, start + count, memory_order_release);
+    /* One pending wake-up is enough, and keeps the count bounded when nobody waits. */
+    int pending;
+    if (count > 0 && sem_getvalue(&ring->space, &pending) == 0 && pending == 0) sem_post(&ring->space);
+    return count;
+}
+
+/* Writer: sleeps until the reader takes frames or `timeout_us` passes; 1 when woken, 0 otherwise. */
+EXPORT int32_t terrain_ring_wait(terrain_ring *ring, int32_t timeout_us)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += (long)timeout_us * 1000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    while (sem_clockwait(&ring->space, CLOCK_MONOTONIC, &until) != 0)
+        if (errno != EINTR) return 0;
+    return 1;
+}
+
+EXPORT int64_t terrain_ring_underruns(const terrain_ring *ring) { return atomic_load(&ring->underruns); }
+EXPORT int64_t terrain_ring_underflow_flags(const terrain_ring *ring) { return atomic_load(&ring->underflow_flags); }
+EXPORT int64_t terrain_ring_frames_played(const terrain_ring *ring) { return atomic_load(&ring->frames_played); }
+EXPORT int32_t terrain_ring_finished(const terrain_ring *ring) { return atomic_load(&ring->finished); }
+
+/* Control thread: whether a stream's end is expected (a stop) or a loss; clears `finished` when starting. */
+EXPORT void terrain_ring_set_stopping(terrain_ring *ring, int32_t stopping)
+{
+    atomic_store(&ring->stopping, stopping);
+    if (!stopping) atomic_store(&ring->finished, 0);
+}
+
+/* PortAudio's stream callback (PaStreamCallback), with the ring as its user data. */
+EXPORT int terrain_ring_play(const void *input, void *output, unsigned long frames,
+                             const pa_time_info *time, unsigned long status, void *user)
+{
+    (void)input;
+    (void)time;
+    terrain_ring *ring = user;
+    float *out = output;
+    int64_t got = terrain_ring_read(ring, out, (int64_t)frames);
+    if (got < (int64_t)frames) {
+        memset(out + got * ring->channels, 0, (size_t)((int64_t)frames - got) * (size_t)ring->channels * sizeof(float));
+        atomic_fetch_add_explicit(&ring->underruns, 1, memory_order_relaxed);
+    }
+    if (status & PA_OUTPUT_UNDERFLOW) atomic_fetch_add_explicit(&ring->underflow_flags, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&ring->frames_played, (int64_t)frames, memory_order_relaxed);
+    return PA_CONTINUE;
+}
+
+/* PortAudio's stream-finished callback: a loss unless the control thread was stopping it. */
+EXPORT void terrain_ring_finished_callback(void *user)
+{
+    terrain_ring *ring = user;
+    if (!atomic_load(&ring->stopping)) atomic_store(&ring->finished, 1);
+    sem_post(&ring->space);
+}

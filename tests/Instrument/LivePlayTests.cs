@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using LatentTerrain.Engine.Audio;
+using LatentTerrain.Engine.Datasets;
+using LatentTerrain.Engine.Rendering;
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Instrument;
+using LatentTerrain.Instrument.Live;
+using LatentTerrain.Models.BuiltIn;
+using LatentTerrain.Models.Defaults;
+using LatentTerrain.Tests.Support;
+
+namespace LatentTerrain.Tests.Instrument;
+
+/// <summary>
+/// The live instrument through PortAudio into a JACK server of the test's own, recorded from the
+/// server's monitor ports: what an audience would hear.
+/// </summary>
+[Collection(JackServer.Collection)]
+public sealed class LivePlayTests
+{
+    private const int Rate = 48000;
+
+    /// <summary>
+    /// A gesture played live is what `terrain render` writes for it: gestures are played on the
+    /// audio clock, so the two differ only by where the recording started.
+    /// </summary>
+    [JackFact]
+    public void A_gesture_played_live_sounds_as_its_render()
+    {
+        using var server = JackServer.Start();
+        string scratch = Paths.NewScratch();
+        var gesture = Gestures(voices: 2, seconds: 3);
+        string gesturePath = Path.Combine(scratch, "gesture.csv"), renderPath = Path.Combine(scratch, "render.wav");
+        GestureFile.Save(gesture, gesturePath);
+        Assert.Equal(0, CommandResult.Run("render", "--gesture", gesturePath, "--out", renderPath).ExitCode);
+        var render = AudioFile.Read(renderPath).Channel(0).ToArray();
+
+        using var codec = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+        using var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings());
+        instrument.Start();
+        var recording = Record(server, scratch, 5.0, () =>
+        {
+            Thread.Sleep(500);
+            instrument.Play(gesture);
+        });
+        instrument.Stop();
+
+        int lag = Alignment.Lag(render, recording);
+        double correlation = Alignment.Correlation(render, recording, lag);
+        Assert.True(correlation > 0.99, $"correlation {correlation:F4} at lag {lag}; {instrument.Output.Underruns} underruns");
+        Assert.Equal(0, instrument.Output.Underruns);
+    }
+
+    /// <summary>
+    /// A minute of eight moving voices while the terrain trains without pause: the callback never
+    /// runs dry, the server never waits for us, the synth thread allocates nothing, and the sound
+    /// follows the trainer's snapshots.
+    /// </summary>
+    [JackFact]
+    public void A_minute_of_eight_voices_while_training_has_no_underrun()
+    {
+        using var server = JackServer.Start();
+        using var codec = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+        using var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings());
+        var dataset = DatasetFile.Load(Path.Combine(Paths.Repository, "models", "Defaults", BuiltInDefaults.DatasetFileName));
+        instrument.Train(dataset.ToPairs(), new TrainingOptions { Epochs = 1_000_000 });
+        instrument.Start();
+        int logged = server.Logged().Length;
+        long version = instrument.Terrain.Version;
+        instrument.Play(Gestures(voices: 8, seconds: 60));
+        Thread.Sleep(TimeSpan.FromSeconds(60));
+        var training = instrument.Training!.Value;
+        string log = server.Logged()[logged..];
+        instrument.Stop();
+
+        var (serverLate, clientLate) = JackServer.Xruns(log);
+        Assert.True(instrument.Output.Underruns == 0 && clientLate == 0,
+            $"{instrument.Output.Underruns} underruns, {clientLate} cycles the server waited for us ({serverLate} it started late itself): {log}");
+        Assert.Equal(0, instrument.SynthThread.AllocatedBytes);
+        Assert.True(training.Epoch > 100, $"only {training.Epoch} epochs trained");
+        Assert.True(instrument.Terrain.Version > version + 100, $"only {instrument.Terrain.Version - version} snapshots published");
+    }
+
+    /// <summary>
+    /// New weights (the whole terrain an octave up) and then another model arrive while a note
+    /// sounds: the recording never jumps further from one sample to the next than the highest
+    /// steady tone does, so neither a click nor a gap.
+    /// </summary>
+    [JackFact]
+    public void New_weights_and_another_model_while_playing_make_no_jump()
+    {
+        using var server = JackServer.Start();
+        string scratch = Paths.NewScratch();
+        using var instrument = new LiveInstrument(new SineAutoencoder(ratio: 128), LinearTerrain.PitchAlongX(), new LiveSettings());
+        instrument.Start();
+        var recording = Record(server, scratch, 3.5, () =>
+        {
+            Thread.Sleep(300);
+            instrument.Synth.Cursors.Move(0, 0f, 0f, 1f);       // 220 Hz
+            Thread.Sleep(1000);
+            instrument.Terrain.Publish(LinearTerrain.PitchAlongX(offset: 1f)); // 440 Hz
+            Thread.Sleep(1000);
+            instrument.Load(new SineAutoencoder(ratio: 256, octaveOffset: 0.5f)); // 622 Hz
+        });
+        instrument.Stop();
+
+        int onset = Alignment.Onset(recording);
+        var note = recording.AsSpan(onset, Rate * 3);
+        // The attack's first samples are quieter than the steady tone, the settled 622 Hz tone the steepest.
+        float steady = Spectrum.LargestStep(note[^(Rate / 4)..]);
+        float largest = Spectrum.LargestStep(note);
+        Assert.True(Spectrum.Magnitude(note[^(Rate / 4)..], 622.25, Rate) > 0.1, "the last model does not sound");
+        Assert.True(largest <= 1.1f * steady, $"largest step {largest}, steady {steady}");
+        Assert.Equal(0, instrument.Output.Underruns);
+    }
+
+    /// <summary>
+    /// Records <paramref name="seconds"/> of what the server plays while <paramref name="perform"/>
+    /// runs, and returns the first channel.
+    /// </summary>
+    private static float[] Record(JackServer server, string scratch, double seconds, Action perform)
+    {
+        string path = Path.Combine(scratch, $"recording-{Guid.NewGuid():N}.wav");
+        var recording = Task.Run(() => server.Record(seconds, path));
+        perform();
+        recording.Wait();
+        return AudioFile.Read(path).Channel(0).ToArray();
+    }
+
+    /// <summary>Cursors circling the default plane at different speeds, each lifted and set down again now and then.</summary>
+    internal static Gesture Gestures(int voices, double seconds)
+    {
+        var events = new List<GestureEvent>();
+        for (int step = 0; step * 0.01 <= seconds; step++)
+        {
+            double t = step * 0.01;
+            for (int v = 0; v < voices; v++)
+            {
+                bool lifted = (t + 0.37 * v) % 2.5 > 2.2;
+                events.Add(lifted
+                    ? new GestureEvent(t, v, 0f, 0f, 0f)
+                    : new GestureEvent(t, v, (float)(12 * Math.Sin(0.7 * t + v)), (float)(3 * Math.Cos(0.45 * t + 0.7 * v)), 0.8f));
+            }
+        }
+        return new Gesture(events);
+    }
+}
