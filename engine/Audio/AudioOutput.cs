@@ -100,6 +100,14 @@ public sealed unsafe class AudioOutput : IDisposable
     /// <summary>Frames handed to the device since opening, ring frames and silence alike: the output's clock.</summary>
     public long FramesPlayed => Ring.FramesPlayed;
 
+    /// <summary>
+    /// The newest callback's place in time: the ring frame it started at (frames the synth thread
+    /// wrote before it) and when that frame is heard, PortAudio's outputBufferDacTime in
+    /// <see cref="StreamTime"/>'s clock. Ring frame f is heard (f - Frame) / SampleRate later, as
+    /// long as no underrun comes between. Null before the first callback.
+    /// </summary>
+    public (long Frame, double HeardAt)? LastCallback => Ring.TryReadClock(out long frame, out double dacTime) ? (frame, dacTime) : null;
+
     /// <summary>PortAudio's clock for the stream in seconds (JACK's frame time since opening); 0 after a failed reopen.</summary>
     public double StreamTime => stream?.Time ?? 0;
 

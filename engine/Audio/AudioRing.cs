@@ -80,6 +80,7 @@ public sealed unsafe class AudioRing : IDisposable
     internal long UnderflowFlags => NativeAudio.terrain_ring_underflow_flags(ring);
     internal long FramesPlayed => NativeAudio.terrain_ring_frames_played(ring);
     internal bool Finished => NativeAudio.terrain_ring_finished(ring) != 0;
+    internal bool TryReadClock(out long frame, out double dacTime) => NativeAudio.terrain_ring_clock(ring, out frame, out dacTime) != 0;
     internal void SetStopping(bool stopping) => NativeAudio.terrain_ring_set_stopping(ring, stopping ? 1 : 0);
 
     /// <summary>Never frees the ring: for a stream PortAudio could not close, which keeps its address.</summary>

@@ -59,6 +59,9 @@ internal static unsafe partial class NativeAudio
     public static partial int terrain_ring_finished(nint ring);
 
     [LibraryImport(Library), SuppressGCTransition]
+    public static partial int terrain_ring_clock(nint ring, out long frame, out double dacTime);
+
+    [LibraryImport(Library), SuppressGCTransition]
     public static partial void terrain_ring_set_stopping(nint ring, int stopping);
 
     /// <summary>PortAudio's stream callback: the ring (its user data) to the device, silence for what it lacks.</summary>

@@ -33,6 +33,12 @@ typedef struct {
     _Atomic int64_t frames_played;                /* frames handed to the device, silence included */
     _Atomic int32_t stopping;                     /* the control thread is stopping the stream */
     _Atomic int32_t finished;                     /* the stream ended without being stopped */
+    /* The ring position (frames read) at the newest callback's start and PortAudio's time for when
+       that frame reaches the output, in the stream's clock: when a frame of the ring is heard. A
+       seqlock: odd while the callback writes the pair. */
+    _Atomic int64_t clock_sequence;
+    _Atomic int64_t clock_frame;
+    _Atomic double clock_dac_time;
     sem_t space;
     int64_t capacity;                             /* frames; a power of two */
     int32_t channels;
@@ -126,6 +132,20 @@ EXPORT int64_t terrain_ring_underflow_flags(const terrain_ring *ring) { return a
 EXPORT int64_t terrain_ring_frames_played(const terrain_ring *ring) { return atomic_load(&ring->frames_played); }
 EXPORT int32_t terrain_ring_finished(const terrain_ring *ring) { return atomic_load(&ring->finished); }
 
+/* Any thread: the ring position at the newest callback's start and when that frame is heard
+   (PortAudio's outputBufferDacTime); 0 until the first callback. */
+EXPORT int32_t terrain_ring_clock(const terrain_ring *ring, int64_t *frame, double *dac_time)
+{
+    for (;;) {
+        int64_t before = atomic_load_explicit(&ring->clock_sequence, memory_order_acquire);
+        *frame = atomic_load_explicit(&ring->clock_frame, memory_order_relaxed);
+        *dac_time = atomic_load_explicit(&ring->clock_dac_time, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        if ((before & 1) == 0 && atomic_load_explicit(&ring->clock_sequence, memory_order_relaxed) == before)
+            return before != 0;
+    }
+}
+
 /* Control thread: whether a stream's end is expected (a stop) or a loss; clears `finished` when starting. */
 EXPORT void terrain_ring_set_stopping(terrain_ring *ring, int32_t stopping)
 {
@@ -138,8 +158,14 @@ EXPORT int terrain_ring_play(const void *input, void *output, unsigned long fram
                              const pa_time_info *time, unsigned long status, void *user)
 {
     (void)input;
-    (void)time;
     terrain_ring *ring = user;
+    int64_t first_frame = atomic_load_explicit(&ring->read, memory_order_relaxed);
+    int64_t sequence = atomic_load_explicit(&ring->clock_sequence, memory_order_relaxed);
+    atomic_store_explicit(&ring->clock_sequence, sequence + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    atomic_store_explicit(&ring->clock_frame, first_frame, memory_order_relaxed);
+    atomic_store_explicit(&ring->clock_dac_time, time->output_dac, memory_order_relaxed);
+    atomic_store_explicit(&ring->clock_sequence, sequence + 2, memory_order_release);
     float *out = output;
     int64_t got = terrain_ring_read(ring, out, (int64_t)frames);
     if (got < (int64_t)frames) {

@@ -4,7 +4,8 @@ using LatentTerrain.Tests.Audio;
 namespace LatentTerrain.Tests.Benchmarks;
 
 /// <summary>
-/// Entry point of the benchmarks: <c>dotnet run -c Release --project tests -- --filter '*Terrain*'</c>.
+/// Entry point of the benchmarks: <c>dotnet run -c Release --project tests -- --filter '*Terrain*'</c>,
+/// and of the live measurements that need a JACK server: <c>-- latency</c>.
 /// Tests also start it (Support/TestProgram) for the audio scenarios that need a process of their own.
 /// </summary>
 public static class Program
@@ -12,6 +13,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args is [AudioScenarios.Command, .. var scenario]) return AudioScenarios.Run(scenario);
+        if (args is [LatencyMeasurement.Command, .. var latency]) return LatencyMeasurement.Run(latency);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
