@@ -64,8 +64,8 @@ public sealed class OnnxModel : IAutoencoder, IBatchDecoding
     public static ModelDescription Describe(string path)
     {
         using var session = OnnxRuntime.Session.Open(path, threads: 1);
-        var attributes = session.Inputs.Select(i => KeyValuePair.Create($"input {i.Name}", i.ToString()))
-            .Concat(session.Outputs.Select(o => KeyValuePair.Create($"output {o.Name}", o.ToString())))
+        var attributes = session.Inputs.Select(i => KeyValuePair.Create($"input {i.Name}", i.ShapeText))
+            .Concat(session.Outputs.Select(o => KeyValuePair.Create($"output {o.Name}", o.ShapeText)))
             .Concat(session.Metadata.Select(m => KeyValuePair.Create($"metadata {m.Key}", m.Value)))
             .ToArray();
         return new ModelDescription([], attributes);

@@ -104,7 +104,10 @@ internal static unsafe class OnnxRuntime
     /// <summary>One input or output of a graph: name, element type (1 = float) and shape (-1 = decided at run time).</summary>
     public sealed record TensorInfo(string Name, int ElementType, long[] Shape)
     {
-        public override string ToString() => $"{Name} [{string.Join(", ", Shape.Select(d => d < 0 ? "?" : d.ToString()))}]";
+        /// <summary>The shape as [batch, 8, ?]: a question mark for a size decided at run time.</summary>
+        public string ShapeText => $"[{string.Join(", ", Shape.Select(d => d < 0 ? "?" : d.ToString()))}]";
+
+        public override string ToString() => $"{Name} {ShapeText}";
     }
 
     /// <summary>An OrtSession with what it says about its graph.</summary>
