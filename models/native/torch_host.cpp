@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 #include <torch/script.h>
 
+#include <atomic>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -23,6 +24,19 @@ struct lt_model {
 namespace {
 
 thread_local std::string last_error;
+
+// at::set_num_threads reaches OpenMP only for the thread that calls it, and models are opened on
+// one thread and played on another: each thread applies the wanted count before it runs a model.
+std::atomic<int> wanted_threads{0};
+thread_local int applied_threads = 0;
+
+void apply_threads() {
+  int wanted = wanted_threads.load(std::memory_order_relaxed);
+  if (wanted > 0 && wanted != applied_threads) {
+    at::set_num_threads(wanted);
+    applied_threads = wanted;
+  }
+}
 
 // libtorch's own messages carry a C++ backtrace and sometimes several lines: keep the first.
 std::string first_line(const std::string& text) {
@@ -195,6 +209,7 @@ int lt_run(lt_model* model, const char* method, const float* input,
            int64_t batch, int64_t in_channels, int64_t in_time,
            float* output, int64_t out_channels, int64_t out_time) {
   return guarded(-1, [&] {
+    apply_threads();
     c10::InferenceMode inference;
     auto found = model->module.find_method(method);
     if (!found) throw std::runtime_error(std::string("no method ") + method);
@@ -223,11 +238,17 @@ int lt_reset(lt_model* model) {
 
 void lt_set_threads(int threads) {
   guarded(0, [&] {
-    at::set_num_threads(threads);
+    wanted_threads.store(threads, std::memory_order_relaxed);
+    apply_threads();
     return 0;
   });
 }
 
-int lt_get_threads(void) { return at::get_num_threads(); }
+int lt_get_threads(void) {
+  return guarded(0, [&] {
+    apply_threads();
+    return at::get_num_threads();
+  });
+}
 
 }  // extern "C"

@@ -53,7 +53,7 @@ LT_EXPORT int lt_run(lt_model* model, const char* method, const float* input,
 /* Puts every buffer back to its value at load: the state of cached convolutions is forgotten. */
 LT_EXPORT int lt_reset(lt_model* model);
 
-/* libtorch's intra-op threads, for the whole process. */
+/* libtorch's intra-op threads, for every thread of the process that runs a model. */
 LT_EXPORT void lt_set_threads(int threads);
 LT_EXPORT int lt_get_threads(void);
 
