@@ -57,7 +57,7 @@ public class TorchScriptModelTests
         using var first = model.CreateDecoder();
         var output = new float[Torch.Frames * ratio];
         for (int f = 0; f < half; f++) first.Decode(Torch.Latents.AsSpan(f * size, size), output.AsSpan(f * ratio, ratio));
-        Assert.Equal(Torch.Decoded, ModelAssert.StreamFrames(model, Torch.Latents));  // another decoder meanwhile
+        ModelAssert.Near(Torch.Decoded, ModelAssert.StreamFrames(model, Torch.Latents));  // another decoder meanwhile
         for (int f = half; f < Torch.Frames; f++) first.Decode(Torch.Latents.AsSpan(f * size, size), output.AsSpan(f * ratio, ratio));
         ModelAssert.Near(Torch.Decoded, output);
 
