@@ -1,10 +1,12 @@
 using System.CommandLine;
 using LatentTerrain.Models;
 using LatentTerrain.Models.BuiltIn;
+using LatentTerrain.Models.Onnx;
+using LatentTerrain.Models.TorchScript;
 
 namespace LatentTerrain.Instrument.CommandLine;
 
-/// <summary>Which autoencoder a command uses: the <c>--model</c> option and how it opens.</summary>
+/// <summary>Which autoencoder a command uses: the <c>--model</c> option and the one place a model opens by name or path.</summary>
 internal static class Models
 {
     public const string BuiltIn = "builtin";
@@ -25,11 +27,21 @@ internal static class Models
 
     public static Option<string> ModelOption() => new("--model", "-m")
     {
-        Description = $"autoencoder: '{BuiltIn}', the built-in codec [default: {BuiltIn}]",
+        Description = $"autoencoder: '{BuiltIn}' (the built-in codec), an nn~ TorchScript file (.ts) or an ONNX decoder (.onnx) [default: {BuiltIn}]",
     };
 
-    /// <summary>Opens the named autoencoder at the given sample rate (or its own) and, for the built-in codec, frame size.</summary>
-    public static IAutoencoder Open(string? name, int? sampleRate, int? ratio = null)
+    public static Option<int?> ModelRateOption() => new("--model-rate")
+    {
+        Description = "sample rate of a model file that does not declare one [default: its name's _r44100-style hint]",
+    };
+
+    /// <summary>
+    /// Opens the named autoencoder. The built-in codec plays at <paramref name="sampleRate"/> (44.1 or
+    /// 48 kHz) and <paramref name="ratio"/>; a model file plays at its own rate and frame size
+    /// (<paramref name="modelRate"/> only for a file that does not say its rate).
+    /// </summary>
+    /// <exception cref="ModelException">The file is missing, broken, or not a model the instrument can play.</exception>
+    public static IAutoencoder Open(string? name, int? sampleRate, int? ratio = null, int? modelRate = null)
     {
         if (name is null || name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase))
             return new BuiltInCodec(new BuiltInCodecOptions
@@ -37,6 +49,13 @@ internal static class Models
                 SampleRate = sampleRate == 44100 ? 44100 : 48000,
                 Ratio = ratio ?? PlayingRatio,
             });
-        throw new UsageException($"{name}: not a model this build can open (it plays the built-in codec, '{BuiltIn}')");
+        if (modelRate is not null and (< 1000 or > 384000)) throw new UsageException($"--model-rate {modelRate}: must be 1000..384000 Hz");
+        var options = new ModelOptions { SampleRate = modelRate };
+        return IsOnnx(name) ? OnnxModel.Open(name, options) : TorchScriptModel.Open(name, options);
     }
+
+    /// <summary>What a model file says about itself (methods, attributes), whether or not it can be played.</summary>
+    public static ModelDescription Describe(string path) => IsOnnx(path) ? OnnxModel.Describe(path) : TorchScriptModel.Describe(path);
+
+    public static bool IsOnnx(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 }

@@ -40,7 +40,8 @@ internal static class PlayCommand
             int period = result.GetValue(frames);
             if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
             int rate = result.GetValue(sampleRate);
-            if (rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
+            bool builtIn = result.GetValue(model) is null or Models.BuiltIn;
+            if (builtIn && rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
             double? length = result.GetValue(seconds);
             if (length is not null and (<= 0 or > 86400)) throw new UsageException($"--seconds {length}: must be more than 0 and at most 86400");
             var performance = result.GetValue(gesture) is string gesturePath ? GestureFile.Load(Options.ExistingFile(result, gesture)) : null;
@@ -50,6 +51,9 @@ internal static class PlayCommand
 
             // The codec's frame is the synth's block, so every block starts a frame with the newest cursors: lowest latency, least jitter.
             using var autoencoder = Models.Open(result.GetValue(model), rate, Math.Clamp(period / 16 * 16, 64, 2048));
+            // A model file plays at its own rate; live resampling is not built, so the device must run at it.
+            if (autoencoder.SampleRate != rate)
+                throw new UsageException($"{autoencoder.Name} plays at {autoencoder.SampleRate} Hz: run the device at that rate and pass --sample-rate {autoencoder.SampleRate}");
             using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period }, recordPath);
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();

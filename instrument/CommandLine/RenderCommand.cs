@@ -18,12 +18,13 @@ internal static class RenderCommand
         var output = new Option<string>("--out", "-o") { Description = "sound file to write (.wav 32-bit float, .flac, .aiff, .ogg)", Required = true };
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file (ours or the reference's .pt) [default: the built-in terrain]" };
         var model = Models.ModelOption();
-        var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate of the file [default: the model's]" };
+        var modelRate = Models.ModelRateOption();
+        var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate of the file [default: the model's own; another is resampled to]" };
         var seconds = new Option<double?>("--seconds") { Description = "length of the render [default: the gesture plus one second of release]" };
 
         var command = new Command("render", "Render a gesture offline into a sound file, exactly as the instrument plays it.")
         {
-            gesture, output, terrain, model, sampleRate, seconds,
+            gesture, output, terrain, model, modelRate, sampleRate, seconds,
         };
         command.SetAction(result =>
         {
@@ -36,7 +37,7 @@ internal static class RenderCommand
 
             var performance = GestureFile.Load(gesturePath);
             var network = result.GetValue(terrain) is string terrainPath ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
-            using var autoencoder = Models.Open(result.GetValue(model), rate);
+            using var autoencoder = Models.Open(result.GetValue(model), rate, modelRate: result.GetValue(modelRate));
 
             var clock = Stopwatch.StartNew();
             using var synth = new Synth(autoencoder, new TerrainSnapshots(network), new SynthSettings { OutputChannels = autoencoder.Channels });

@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using LatentTerrain.Engine.Audio;
 using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Files;
+using LatentTerrain.Models;
 using Spectre.Console;
 
 namespace LatentTerrain.Instrument.CommandLine;
@@ -28,6 +29,7 @@ public static class TerrainCommandLine
             TrainCommand.Create(console),
             MapCommand.Create(console),
             DefaultsCommand.Create(console),
+            ModelCommand.Create(console),
         };
         var parsed = root.Parse(args);
         // A mistyped option gets one line, not a screen of help (--help still shows it).
@@ -52,7 +54,7 @@ public static class TerrainCommandLine
     private static string? Describe(Exception e) => e switch
     {
         AudioDeviceException when e.Message == AudioDevices.NoOutputMessage => $"{e.Message} (`terrain devices` lists them; `terrain play --device NAME-OR-NUMBER` picks one)",
-        UsageException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or AudioDeviceException or FormatException => e.Message,
+        UsageException or ModelException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or AudioDeviceException or FormatException => e.Message,
         DllNotFoundException => $"a native library is missing ({e.Message}); ./terrain installs it",
         ArgumentException => e.Message,
         IOException or UnauthorizedAccessException => e.Message,

@@ -57,7 +57,7 @@ public class RenderCommandTests
     [Theory]
     [InlineData("--sample-rate", "1000", "--sample-rate 1000: must be 8000..192000 Hz")]
     [InlineData("--seconds", "0", "--seconds 0: must be more than 0")]
-    [InlineData("--model", "rave.ts", "rave.ts: not a model this build can open")]
+    [InlineData("--model", "rave.ts", "rave.ts: no such file")]
     public void BadOptionsAreOneLine(string option, string value, string message)
     {
         CommandResult.Run("render", "-g", Sweep(), "-o", Path.Combine(_folder, "a.wav"), option, value).AssertFailedWith(message);
