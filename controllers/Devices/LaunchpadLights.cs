@@ -14,7 +14,7 @@ public sealed class LaunchpadLights
 
     private readonly byte[] _frame = new byte[FrameLength];
     private readonly byte[] _levels = new byte[Size * Size];
-    private readonly bool[] _lit = new bool[Size * Size];
+    private ulong _lit;
     private readonly (byte R, byte G, byte B) _litColour;
     private double _lastSent = double.NegativeInfinity;
     private bool _changed = true;
@@ -52,19 +52,19 @@ public sealed class LaunchpadLights
             }
     }
 
-    /// <summary>Lights (or darkens back to the picture) pad (<paramref name="column"/>, <paramref name="row"/>), 0..7 from the bottom-left.</summary>
-    public void SetLit(int column, int row, bool lit)
+    /// <summary>The bit of pad (<paramref name="column"/>, <paramref name="row"/>), 0..7 from the bottom-left, in a mask for <see cref="SetLitPads"/>.</summary>
+    public static ulong PadBit(int column, int row)
     {
         if ((uint)column >= Size || (uint)row >= Size) throw new ArgumentOutOfRangeException(nameof(column), $"pad ({column}, {row}) is outside the 8 x 8 grid");
-        ref bool current = ref _lit[row * Size + column];
-        if (current == lit) return;
-        current = lit;
-        _changed = true;
+        return 1UL << (row * Size + column);
     }
 
-    public void ClearLit()
+    /// <summary>Which pads are lit (one bit per pad, <see cref="PadBit"/>); the others show the picture.</summary>
+    public void SetLitPads(ulong pads)
     {
-        for (int pad = 0; pad < _lit.Length; pad++) if (_lit[pad]) (_lit[pad], _changed) = (false, true);
+        if (pads == _lit) return;
+        _lit = pads;
+        _changed = true;
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public sealed class LaunchpadLights
             int at = 7 + pad * 5;
             _frame[at] = 0x03;
             _frame[at + 1] = (byte)(10 * (pad / Size + 1) + pad % Size + 1);
-            (byte r, byte g, byte b) = _lit[pad] ? _litColour : (_levels[pad], _levels[pad], _levels[pad]);
+            (byte r, byte g, byte b) = (_lit >> pad & 1) != 0 ? _litColour : (_levels[pad], _levels[pad], _levels[pad]);
             (_frame[at + 2], _frame[at + 3], _frame[at + 4]) = (r, g, b);
         }
         _lastSent = now;
