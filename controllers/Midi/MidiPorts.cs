@@ -39,8 +39,9 @@ public sealed class MidiPorts : IDisposable
                 var (input, output) = Clients(api);
                 var sources = RtMidi.PortNames(input, $"listing the {api.DisplayName()} MIDI input ports", out string printedIn);
                 var destinations = RtMidi.PortNames(output, $"listing the {api.DisplayName()} MIDI output ports", out string printedOut);
-                inputs.AddRange(sources.Select((name, index) => new MidiPort(api, MidiDirection.Input, inputs.Count + index, name, index)));
-                outputs.AddRange(destinations.Select((name, index) => new MidiPort(api, MidiDirection.Output, outputs.Count + index, name, index)));
+                int firstInput = inputs.Count, firstOutput = outputs.Count;
+                inputs.AddRange(sources.Select((name, index) => new MidiPort(api, MidiDirection.Input, firstInput + index, name, index)));
+                outputs.AddRange(destinations.Select((name, index) => new MidiPort(api, MidiDirection.Output, firstOutput + index, name, index)));
                 string printed = $"{printedIn}\n{printedOut}".Trim();
                 states.Add(new MidiApiState(api, sources.Count + destinations.Count == 0 && printed != "" ? Summary(printed) : null));
             }

@@ -46,4 +46,51 @@ public sealed class MidiPortTests
         }
         Assert.Contains(list.Inputs, port => port.Name == "sender:keys");
     }
+
+    [JackFact]
+    public void A_bad_number_or_name_is_refused_naming_it_and_the_ports_there_are()
+    {
+        using var server = JackServer.Start();
+        using var pads = MidiOutput.OpenVirtual("pads", clientName: "launchpad");
+        using var keys = MidiOutput.OpenVirtual("keys", clientName: "seaboard");
+        var list = MidiPorts.ListOnce();
+        string ports = string.Join(", ", list.Inputs.Select(port => $"{port.Number} '{port.Name}' (JACK)"));
+        Assert.Equal("0 'launchpad:pads' (JACK), 1 'seaboard:keys' (JACK)", ports);
+
+        Assert.Equal($"there is no MIDI input port 7: the input ports are {ports}", Assert.Throws<MidiException>(() => list.Input("7")).Message);
+        Assert.Equal($"no MIDI input port is called 'linnstrument': the input ports are {ports}",
+            Assert.Throws<MidiException>(() => list.Input("linnstrument")).Message);
+        Assert.Equal("':' names several MIDI input ports, 0 'launchpad:pads' (JACK), 1 'seaboard:keys' (JACK): give its number or more of its name",
+            Assert.Throws<MidiException>(() => list.Input(":")).Message);
+        Assert.Equal("launchpad:pads", list.Input("PADS").Name);
+        Assert.Equal("seaboard:keys", list.Input("1").Name);
+        Assert.Empty(list.Outputs);
+        Assert.Equal("there is no MIDI output port, so none is called 'pads' (ALSA: " + list.Apis.Single(api => api.Api == MidiApi.Alsa).Problem + ")",
+            Assert.Throws<MidiException>(() => list.Output("pads")).Message);
+    }
+
+    [JackFact]
+    public void Without_a_JACK_server_JACK_shows_no_ports_with_RtMidis_reason_and_a_virtual_port_is_refused_with_it()
+    {
+        using var none = JackServer.SelectNone();
+
+        var list = MidiPorts.ListOnce();
+
+        Assert.DoesNotContain(list.Inputs, port => port.Api == MidiApi.Jack);
+        Assert.EndsWith("MidiOutJack::initialize: JACK server not running?", Assert.Single(list.Apis, api => api.Api == MidiApi.Jack).Problem);
+        var refused = Assert.Throws<MidiException>(() => MidiOutput.OpenVirtual("keys"));
+        Assert.StartsWith("opening the virtual MIDI output port 'keys' on JACK: ", refused.Message);
+        Assert.Contains("JACK error creating virtual port", refused.Message);
+    }
+
+    [Fact]
+    public void An_ALSA_port_is_the_same_device_whatever_sequencer_address_it_comes_back_at()
+    {
+        var before = new MidiPort(MidiApi.Alsa, MidiDirection.Input, 0, "Launchpad X:Launchpad X LPX MIDI 24:1", 3);
+        var after = before with { Name = "Launchpad X:Launchpad X LPX MIDI 28:1" };
+        Assert.Equal("Launchpad X:Launchpad X LPX MIDI", before.Identity);
+        Assert.Equal(before.Identity, after.Identity);
+        // JACK names carry no address: the whole name is the identity.
+        Assert.Equal("a2j:Launchpad X 24:1", new MidiPort(MidiApi.Jack, MidiDirection.Input, 0, "a2j:Launchpad X 24:1", 0).Identity);
+    }
 }
