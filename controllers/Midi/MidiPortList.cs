@@ -1,7 +1,11 @@
 namespace LatentTerrain.Controllers.Midi;
 
 /// <summary>A compiled MIDI API and whether it works here.</summary>
-/// <param name="Problem">Why it shows no ports (RtMidi's words, for example "JACK server not running?"), or null when it works.</param>
+/// <param name="Problem">
+/// Why it shows no ports, in one line that names the API and ends with RtMidi's words (for
+/// example "JACK MIDI shows no ports: ...; MidiOutJack::initialize: JACK server not running?"),
+/// or null when it works.
+/// </param>
 public sealed record MidiApiState(MidiApi Api, string? Problem);
 
 /// <summary>The MIDI ports there were at one moment, over every compiled API.</summary>
@@ -40,7 +44,7 @@ public sealed record MidiPortList(IReadOnlyList<MidiApiState> Apis, IReadOnlyLis
 
     private string WhyNone()
     {
-        var problems = Apis.Where(api => api.Problem != null).Select(api => $"{api.Api.DisplayName()}: {api.Problem}").ToArray();
+        var problems = Apis.Where(api => api.Problem != null).Select(api => api.Problem).ToArray();
         return problems.Length == 0 ? "" : $" ({string.Join("; ", problems)})";
     }
 

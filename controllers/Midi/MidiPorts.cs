@@ -43,7 +43,8 @@ public sealed class MidiPorts : IDisposable
                 inputs.AddRange(sources.Select((name, index) => new MidiPort(api, MidiDirection.Input, firstInput + index, name, index)));
                 outputs.AddRange(destinations.Select((name, index) => new MidiPort(api, MidiDirection.Output, firstOutput + index, name, index)));
                 string printed = $"{printedIn}\n{printedOut}".Trim();
-                states.Add(new MidiApiState(api, sources.Count + destinations.Count == 0 && printed != "" ? Summary(printed) : null));
+                states.Add(new MidiApiState(api, sources.Count + destinations.Count == 0 && printed != ""
+                    ? $"{api.DisplayName()} MIDI shows no ports: {Summary(printed)}" : null));
             }
             catch (MidiException failure)
             {
