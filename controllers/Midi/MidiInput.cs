@@ -21,7 +21,7 @@ public sealed unsafe class MidiInput : MidiConnection
         self = GCHandle.Alloc(this);
         try
         {
-            RtMidi.Call(device, $"listening to MIDI input '{localPortName}'", handle =>
+            RtMidi.Call(device, $"listening to MIDI input '{localPortName}'", _ =>
             {
                 RtMidi.rtmidi_in_set_callback(device, &OnMessage, (void*)GCHandle.ToIntPtr(self));
                 RtMidi.rtmidi_in_ignore_types(device, !passed.HasFlag(MidiSystemMessages.SysEx),
