@@ -1,0 +1,98 @@
+namespace LatentTerrain.Controllers.Midi;
+
+/// <summary>
+/// One open RtMidi input or output: connected to a port of the system (found by name), or a
+/// virtual port of our own that others connect to. Its port can disappear and come back (a
+/// device unplugged and plugged in again); <see cref="MidiPortWatcher"/> notices both and
+/// reconnects it. Dispose it: it holds a client of the MIDI API (on JACK a JACK client).
+/// </summary>
+public abstract class MidiConnection : IDisposable
+{
+    /// <summary>The name RtMidi clients of ours have on the MIDI API (JACK makes it unique: "terrain-01", ...).</summary>
+    public const string DefaultClientName = "terrain";
+
+    private protected readonly Lock Gate = new();
+    private readonly string localPortName;
+    private bool connected;
+
+    private protected MidiConnection(RtMidiHandle device, MidiApi api, string localPortName)
+    {
+        Device = device;
+        Api = api;
+        this.localPortName = localPortName;
+    }
+
+    public MidiApi Api { get; }
+
+    /// <summary>The port it connects to, as found when it last connected; null for a virtual port.</summary>
+    public MidiPort? Port { get; private set; }
+
+    /// <summary>The connected port's name, or the virtual port's own.</summary>
+    public string Name => Port?.Name ?? localPortName;
+
+    public MidiDirection Direction => this is MidiInput ? MidiDirection.Input : MidiDirection.Output;
+
+    /// <summary>False while the port it connects to is gone (as <see cref="MidiPortWatcher"/> last saw); a virtual port is always connected.</summary>
+    public bool IsConnected => Port == null || Volatile.Read(ref connected);
+
+    public bool IsDisposed => Device.IsClosed;
+
+    private protected RtMidiHandle Device { get; }
+
+    public override string ToString() => $"MIDI {Direction.ToString().ToLowerInvariant()} {(Port?.ToString() ?? $"'{localPortName}' (virtual, {Api.DisplayName()})")}";
+
+    /// <summary>Connects to the port that is the same device as <paramref name="port"/>, looked up again by name (port numbers shift as ports come and go).</summary>
+    /// <exception cref="MidiException">It is gone, or RtMidi cannot open it.</exception>
+    private protected void Connect(MidiPort port)
+    {
+        string direction = port.Direction.ToString().ToLowerInvariant();
+        var names = RtMidi.PortNames(Device, $"listing the {Api.DisplayName()} MIDI {direction} ports", out _);
+        int index = names.FindIndex(name => MidiPort.Identify(port.Api, name) == port.Identity);
+        if (index < 0)
+        {
+            throw new MidiException(names.Count == 0 ? $"MIDI {direction} {port} is gone: there are no {Api.DisplayName()} MIDI {direction} ports now"
+                : $"MIDI {direction} {port} is gone: the {Api.DisplayName()} {direction} ports are {string.Join(", ", names.Select(name => $"'{name}'"))}");
+        }
+        RtMidi.Call(Device, $"opening MIDI {direction} {port}", device => RtMidi.rtmidi_open_port(device, (uint)index, localPortName));
+        Port = port with { Name = names[index], PortIndex = index };
+        Volatile.Write(ref connected, true);
+    }
+
+    /// <summary>Opens the virtual port (named as given at creation), which other clients can connect to.</summary>
+    private protected void OpenVirtual()
+    {
+        RtMidi.Call(Device, $"opening the virtual MIDI {Direction.ToString().ToLowerInvariant()} port '{localPortName}' on {Api.DisplayName()}",
+            device => RtMidi.rtmidi_open_virtual_port(device, localPortName));
+    }
+
+    /// <summary>The watcher saw its port disappear.</summary>
+    internal void Lost() => Volatile.Write(ref connected, false);
+
+    /// <summary>The watcher saw its port (<paramref name="now"/>) return: closes the old connection and connects again.</summary>
+    /// <exception cref="MidiException">RtMidi cannot open it.</exception>
+    internal void Reconnect(MidiPort now)
+    {
+        lock (Gate)
+        {
+            if (IsDisposed) return;
+            RtMidi.Call(Device, $"closing {this}", RtMidi.rtmidi_close_port);
+            Connect(now);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (IsDisposed) return;
+            Device.Dispose();
+        }
+        Released();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>After the RtMidi input or output is freed (no callback runs any more).</summary>
+    private protected virtual void Released()
+    {
+    }
+}
