@@ -1,3 +1,4 @@
+using LatentTerrain.Controllers.Midi;
 using LatentTerrain.Tests.Support;
 
 namespace LatentTerrain.Tests.Instrument;
@@ -10,8 +11,8 @@ public sealed class DevicesCommandTests
     public void Devices_lists_the_audio_outputs_then_the_MIDI_ports_with_their_API()
     {
         using var server = JackServer.Start();
-        using var keys = Controllers.Midi.MidiOutput.OpenVirtual("keys", clientName: "seaboard");
-        using var lights = Controllers.Midi.MidiInput.OpenVirtual("lights", new Midi.MessageLog(), clientName: "launchpad");
+        using var keys = MidiOutput.OpenVirtual("keys", clientName: "seaboard");
+        using var lights = MidiInput.OpenVirtual("lights", new Midi.MessageLog(), clientName: "launchpad");
 
         var result = CommandResult.Run("devices");
 
