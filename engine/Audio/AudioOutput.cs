@@ -92,7 +92,7 @@ public sealed unsafe class AudioOutput : IDisposable
     public double ReportedLatency { get; private set; }
 
     /// <summary>Callbacks that found fewer frames in the ring than the device asked for, and played silence for the rest.</summary>
-    public long Underruns => Ring.Underruns;
+    public long Underruns => Ring.UnderrunCount;
 
     /// <summary>Callbacks that PortAudio flagged with an output underflow: the host itself had a gap (a JACK xrun).</summary>
     public long UnderflowFlags => Ring.UnderflowFlags;
@@ -106,7 +106,7 @@ public sealed unsafe class AudioOutput : IDisposable
     /// <see cref="StreamTime"/>'s clock. Ring frame f is heard (f - Frame) / SampleRate later, as
     /// long as no underrun comes between. Null before the first callback.
     /// </summary>
-    public (long Frame, double HeardAt)? LastCallback => Ring.TryReadClock(out long frame, out double dacTime) ? (frame, dacTime) : null;
+    public (long Frame, double HeardAt)? LastCallback => Ring.TryReadClock(out long frame, out double dacTime, out _) ? (frame, dacTime) : null;
 
     /// <summary>PortAudio's clock for the stream in seconds (JACK's frame time since opening); 0 after a failed reopen.</summary>
     public double StreamTime => stream?.Time ?? 0;

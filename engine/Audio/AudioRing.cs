@@ -76,11 +76,23 @@ public sealed unsafe class AudioRing : IDisposable
     /// <summary>Where PortAudio's callbacks find the ring (their user data).</summary>
     internal nint Native => ring;
 
-    internal long Underruns => NativeAudio.terrain_ring_underruns(ring);
     internal long UnderflowFlags => NativeAudio.terrain_ring_underflow_flags(ring);
     internal long FramesPlayed => NativeAudio.terrain_ring_frames_played(ring);
     internal bool Finished => NativeAudio.terrain_ring_finished(ring) != 0;
-    internal bool TryReadClock(out long frame, out double dacTime) => NativeAudio.terrain_ring_clock(ring, out frame, out dacTime) != 0;
+    internal bool TryReadClock(out long frame, out double dacTime, out long monotonicNanoseconds) =>
+        NativeAudio.terrain_ring_clock(ring, out frame, out dacTime, out monotonicNanoseconds) != 0;
+
+    /// <summary>
+    /// Writer: the read position at which the newest callback began, and when it began in
+    /// <see cref="System.Diagnostics.Stopwatch"/> ticks (nanoseconds of CLOCK_MONOTONIC on Linux). False before the first callback.
+    /// </summary>
+    public bool TryGetLastRead(out long frame, out long timestamp) => NativeAudio.terrain_ring_clock(ring, out frame, out _, out timestamp) != 0;
+
+    /// <summary>Writer: sleeps until <see cref="System.Diagnostics.Stopwatch"/> reads <paramref name="timestamp"/>, in native code.</summary>
+    public static void SleepUntil(long timestamp) => NativeAudio.terrain_sleep_until(timestamp);
+
+    /// <summary>Callbacks that found too few frames (see <see cref="AudioOutput.Underruns"/>).</summary>
+    public long UnderrunCount => NativeAudio.terrain_ring_underruns(ring);
     internal void SetStopping(bool stopping) => NativeAudio.terrain_ring_set_stopping(ring, stopping ? 1 : 0);
 
     /// <summary>Never frees the ring: for a stream PortAudio could not close, which keeps its address.</summary>

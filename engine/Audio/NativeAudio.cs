@@ -59,7 +59,11 @@ internal static unsafe partial class NativeAudio
     public static partial int terrain_ring_finished(nint ring);
 
     [LibraryImport(Library), SuppressGCTransition]
-    public static partial int terrain_ring_clock(nint ring, out long frame, out double dacTime);
+    public static partial int terrain_ring_clock(nint ring, out long frame, out double dacTime, out long monotonicNanoseconds);
+
+    /// <summary>Blocks, like <see cref="terrain_ring_wait"/>.</summary>
+    [LibraryImport(Library)]
+    public static partial void terrain_sleep_until(long monotonicNanoseconds);
 
     [LibraryImport(Library), SuppressGCTransition]
     public static partial void terrain_ring_set_stopping(nint ring, int stopping);

@@ -29,6 +29,9 @@ public sealed class Synth : IDisposable
     private readonly object _loadLock = new();
 
     public CursorBoard Cursors { get; }
+
+    /// <summary>Frames the decoders failed on (played as silence), and what the newest failure said.</summary>
+    public DecoderFaults Faults { get; } = new();
     public int SampleRate { get; }
     public int OutputChannels => _settings.OutputChannels;
 
@@ -38,7 +41,7 @@ public sealed class Synth : IDisposable
         _settings.Validate();
         SampleRate = model.SampleRate;
         Cursors = cursors ?? new CursorBoard();
-        _bank = new VoiceBank(model, terrain, _settings);
+        _bank = new VoiceBank(model, terrain, _settings, Faults);
         _limiter = new Limiter(SampleRate);
         _crossfadeSamples = Math.Max(1, (int)(_settings.CrossfadeSeconds * SampleRate));
     }
@@ -58,7 +61,7 @@ public sealed class Synth : IDisposable
     {
         if (model.SampleRate != SampleRate)
             throw new ArgumentException($"{model.Name} runs at {model.SampleRate} Hz but the synth at {SampleRate} Hz: reopen the output at that rate");
-        var bank = new VoiceBank(model, terrain, _settings);
+        var bank = new VoiceBank(model, terrain, _settings, Faults);
         lock (_loadLock)
         {
             Interlocked.Exchange(ref _pending, bank)?.Dispose();

@@ -5,9 +5,10 @@ namespace LatentTerrain.Engine.Synthesis;
 
 /// <summary>
 /// The synth thread of the architecture: renders the synth block by block into the ring the audio
-/// callback plays from, keeping only <see cref="AheadFrames"/> queued so that a cursor's move is
-/// heard after about one block plus the device's own buffer. Optionally it copies every block into
-/// a second ring for a non-real-time recorder.
+/// callback plays from, each block a short lead before the callback needs it (at most
+/// <see cref="AheadFrames"/> queued), so that a cursor's move is heard after at most one block,
+/// the lead and the device's own buffer. Optionally it copies every block into a second ring for a
+/// non-real-time recorder.
 /// </summary>
 /// <remarks>
 /// Real-time contract: the loop allocates nothing and takes no lock. Between blocks it sleeps in
@@ -25,11 +26,20 @@ public sealed class SynthThread : IDisposable
     private volatile bool _stopping;
     private volatile Action<long>? _beforeBlock;
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
+    private long _leadTicks, _underrunsSeen, _wakeTarget, _worstWakeTicks, _worstBlockTicks;
+    private readonly long _maxLeadTicks;
+    private readonly int _sampleRate;
     private readonly Stopwatch _clock = new();
 
     /// <param name="blockFrames">Frames per synth block; the device's period is a good choice.</param>
-    /// <param name="aheadFrames">How much audio to keep queued for the callback: more is safer, less is faster.</param>
-    public SynthThread(Synth synth, AudioRing output, int blockFrames, int aheadFrames, AudioRing? recording = null)
+    /// <param name="aheadFrames">The most audio to keep queued for the callback.</param>
+    /// <param name="leadSeconds">
+    /// How long before the callback needs it each block is rendered: the shorter, the sooner a
+    /// cursor's move is heard; the longer, the more a late wake-up of this thread is forgiven.
+    /// Grows by itself after an underrun (see <see cref="LeadSeconds"/>). Null renders each block as
+    /// soon as there is room, <paramref name="aheadFrames"/> ahead.
+    /// </param>
+    public SynthThread(Synth synth, AudioRing output, int blockFrames, int aheadFrames, AudioRing? recording = null, double? leadSeconds = null)
     {
         if (blockFrames < 1 || aheadFrames < blockFrames) throw new ArgumentException("a block must be positive and the queue at least one block");
         _synth = synth;
@@ -38,6 +48,11 @@ public sealed class SynthThread : IDisposable
         BlockFrames = blockFrames;
         AheadFrames = aheadFrames;
         _block = new float[blockFrames * synth.OutputChannels];
+        _sampleRate = synth.SampleRate;
+        _maxLeadTicks = (long)((double)aheadFrames / _sampleRate * Stopwatch.Frequency);
+        // The callback's times are CLOCK_MONOTONIC nanoseconds, which is what Stopwatch counts on Linux.
+        bool clocksAgree = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
+        _leadTicks = leadSeconds is double lead && clocksAgree ? Math.Clamp((long)(lead * Stopwatch.Frequency), 0, _maxLeadTicks) : _maxLeadTicks;
         _thread = new Thread(Run) { IsBackground = true, Name = "synth", Priority = ThreadPriority.Highest };
     }
 
@@ -54,6 +69,20 @@ public sealed class SynthThread : IDisposable
     /// </summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
     public const int WarmUpBlocks = 100;
+
+    /// <summary>
+    /// How long before the callback needs it each block is rendered now. After each underrun it
+    /// grows by <see cref="LeadStepSeconds"/>, up to the whole queue, so a machine that cannot keep
+    /// a short lead trades a little latency for no more gaps.
+    /// </summary>
+    public double LeadSeconds => (double)Interlocked.Read(ref _leadTicks) / Stopwatch.Frequency;
+    public const double LeadStepSeconds = 0.0005;
+
+    /// <summary>The latest this thread has woken after the moment it slept until, since the start: the scheduler's share of an underrun.</summary>
+    public double WorstWakeSeconds => (double)Interlocked.Read(ref _worstWakeTicks) / Stopwatch.Frequency;
+
+    /// <summary>The longest a block has taken to render, since the start: the synth's share of an underrun.</summary>
+    public double WorstBlockSeconds => (double)Interlocked.Read(ref _worstBlockTicks) / Stopwatch.Frequency;
 
     /// <summary>
     /// Called on this thread before each block with the block's first frame: a score played on the
@@ -84,7 +113,13 @@ public sealed class SynthThread : IDisposable
         {
             if (_output.Count + BlockFrames <= AheadFrames && _output.Free >= BlockFrames)
             {
+                if (WaitUntilDue()) continue;
                 long start = Stopwatch.GetTimestamp();
+                if (_wakeTarget != 0)
+                {
+                    if (start - _wakeTarget > _worstWakeTicks) Interlocked.Exchange(ref _worstWakeTicks, start - _wakeTarget);
+                    _wakeTarget = 0;
+                }
                 int collections = GC.CollectionCount(0);
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
                 _beforeBlock?.Invoke(Interlocked.Read(ref _renderedFrames));
@@ -99,12 +134,39 @@ public sealed class SynthThread : IDisposable
                 long frames = Interlocked.Add(ref _renderedFrames, BlockFrames);
                 if (frames > WarmUpBlocks * BlockFrames && GC.CollectionCount(0) == collections)
                     Interlocked.Add(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
-                Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - start);
+                long busy = Stopwatch.GetTimestamp() - start;
+                Interlocked.Add(ref _busyTicks, busy);
+                if (frames > WarmUpBlocks * BlockFrames && busy > _worstBlockTicks) Interlocked.Exchange(ref _worstBlockTicks, busy);
                 continue;
             }
             // Woken by the callback; the timeout only bounds how late a stop or a stopped device is noticed.
             _output.WaitForSpace(5000);
         }
+    }
+
+    /// <summary>
+    /// Sleeps until the next block is due: a lead before the callback that will play it. The block
+    /// starts at ring frame <see cref="RenderedFrames"/>, so that callback comes as many frames after
+    /// the newest one as lie between their first frames. Sleeps at most 5 ms at a time, so a stop or
+    /// a silent device is noticed; true when it slept (the caller looks at the ring again).
+    /// </summary>
+    private bool WaitUntilDue()
+    {
+        long underruns = _output.UnderrunCount;
+        if (underruns != _underrunsSeen)
+        {
+            _underrunsSeen = underruns;
+            long step = (long)(LeadStepSeconds * Stopwatch.Frequency);
+            Interlocked.Exchange(ref _leadTicks, Math.Min(_maxLeadTicks, _leadTicks + step));
+        }
+        if (_leadTicks >= _maxLeadTicks || !_output.TryGetLastRead(out long readFrame, out long readTime)) return false;
+        long due = readTime + (long)((double)(_renderedFrames - readFrame) / _sampleRate * Stopwatch.Frequency);
+        long wake = due - _leadTicks, now = Stopwatch.GetTimestamp();
+        if (wake <= now) return false;
+        long until = Math.Min(wake, now + 5 * Stopwatch.Frequency / 1000);
+        AudioRing.SleepUntil(until);
+        _wakeTarget = until;
+        return true;
     }
 
     public void Dispose()

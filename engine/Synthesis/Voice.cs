@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Numerics.Tensors;
 using LatentTerrain.Models;
 
 namespace LatentTerrain.Engine.Synthesis;
@@ -11,6 +12,7 @@ namespace LatentTerrain.Engine.Synthesis;
 internal sealed class Voice : IDisposable
 {
     private readonly IStreamingDecoder _decoder;
+    private readonly DecoderFaults _faults;
     private readonly int _ratio, _channels;
     private readonly float[] _latent, _target;
     private readonly float[] _frame;   // the decoded frame, planar [channel, Ratio]
@@ -19,9 +21,10 @@ internal sealed class Voice : IDisposable
     private float _envelope, _gain, _targetGain;
     private bool _gate, _hasTarget;
 
-    public Voice(IAutoencoder model, SynthSettings settings)
+    public Voice(IAutoencoder model, SynthSettings settings, DecoderFaults faults)
     {
         _decoder = model.CreateDecoder();
+        _faults = faults;
         _ratio = model.Ratio;
         _channels = model.Channels;
         _latent = new float[model.LatentSize];
@@ -98,9 +101,27 @@ internal sealed class Voice : IDisposable
     private void DecodeNextFrame()
     {
         for (int i = 0; i < _latent.Length; i++) _latent[i] += (_target[i] - _latent[i]) * _glide;
-        _decoder.Decode(_latent, _frame);
         _position = 0;
+        try
+        {
+            _decoder.Decode(_latent, _frame);
+        }
+        catch (Exception e)
+        {
+            // A model that fails on one frame must not stop every voice: this frame is silence.
+            Array.Clear(_frame);
+            _faults.Report(e.Message);
+            return;
+        }
+        // Sums to NaN or infinity exactly when some sample is not finite (or absurdly loud).
+        if (!float.IsFinite(TensorPrimitives.Sum<float>(_frame)))
+        {
+            Array.Clear(_frame);
+            _faults.Report(NotFinite);
+        }
     }
+
+    private const string NotFinite = "the decoder returned NaN or infinite samples; the frame was silenced";
 
     public void Dispose() => _decoder.Dispose();
 }

@@ -17,7 +17,7 @@ internal sealed class VoiceBank : IDisposable
     private readonly float[] _coordinates, _targets;
     private readonly int[] _sounding = new int[CursorBoard.Capacity];
 
-    public VoiceBank(IAutoencoder model, TerrainSnapshots terrain, SynthSettings settings)
+    public VoiceBank(IAutoencoder model, TerrainSnapshots terrain, SynthSettings settings, DecoderFaults faults)
     {
         TerrainConfig config;
         using (var lease = terrain.Acquire()) config = lease.Network.Config;
@@ -29,7 +29,7 @@ internal sealed class VoiceBank : IDisposable
         _coordinates = new float[CursorBoard.Capacity * config.InputDims];
         _targets = new float[CursorBoard.Capacity * config.LatentSize];
         Voices = new Voice[CursorBoard.Capacity];
-        for (int i = 0; i < Voices.Length; i++) Voices[i] = new Voice(model, settings);
+        for (int i = 0; i < Voices.Length; i++) Voices[i] = new Voice(model, settings, faults);
     }
 
     /// <summary>Gates the voices from the cursors and gives every sounding voice the terrain's latent under its cursor, in one batch.</summary>

@@ -39,6 +39,7 @@ typedef struct {
     _Atomic int64_t clock_sequence;
     _Atomic int64_t clock_frame;
     _Atomic double clock_dac_time;
+    _Atomic int64_t clock_monotonic_ns;           /* CLOCK_MONOTONIC when that callback began */
     sem_t space;
     int64_t capacity;                             /* frames; a power of two */
     int32_t channels;
@@ -132,18 +133,27 @@ EXPORT int64_t terrain_ring_underflow_flags(const terrain_ring *ring) { return a
 EXPORT int64_t terrain_ring_frames_played(const terrain_ring *ring) { return atomic_load(&ring->frames_played); }
 EXPORT int32_t terrain_ring_finished(const terrain_ring *ring) { return atomic_load(&ring->finished); }
 
-/* Any thread: the ring position at the newest callback's start and when that frame is heard
-   (PortAudio's outputBufferDacTime); 0 until the first callback. */
-EXPORT int32_t terrain_ring_clock(const terrain_ring *ring, int64_t *frame, double *dac_time)
+/* Any thread: the ring position at the newest callback's start, when that frame is heard
+   (PortAudio's outputBufferDacTime) and when the callback began (CLOCK_MONOTONIC, the clock of
+   .NET's Stopwatch on Linux); 0 until the first callback. */
+EXPORT int32_t terrain_ring_clock(const terrain_ring *ring, int64_t *frame, double *dac_time, int64_t *monotonic_ns)
 {
     for (;;) {
         int64_t before = atomic_load_explicit(&ring->clock_sequence, memory_order_acquire);
         *frame = atomic_load_explicit(&ring->clock_frame, memory_order_relaxed);
         *dac_time = atomic_load_explicit(&ring->clock_dac_time, memory_order_relaxed);
+        *monotonic_ns = atomic_load_explicit(&ring->clock_monotonic_ns, memory_order_relaxed);
         atomic_thread_fence(memory_order_acquire);
         if ((before & 1) == 0 && atomic_load_explicit(&ring->clock_sequence, memory_order_relaxed) == before)
             return before != 0;
     }
+}
+
+/* Sleeps until CLOCK_MONOTONIC reads `monotonic_ns` (at once if it has passed). */
+EXPORT void terrain_sleep_until(int64_t monotonic_ns)
+{
+    struct timespec until = { .tv_sec = monotonic_ns / 1000000000, .tv_nsec = monotonic_ns % 1000000000 };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR) { }
 }
 
 /* Control thread: whether a stream's end is expected (a stop) or a loss; clears `finished` when starting. */
@@ -159,12 +169,15 @@ EXPORT int terrain_ring_play(const void *input, void *output, unsigned long fram
 {
     (void)input;
     terrain_ring *ring = user;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
     int64_t first_frame = atomic_load_explicit(&ring->read, memory_order_relaxed);
     int64_t sequence = atomic_load_explicit(&ring->clock_sequence, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_sequence, sequence + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     atomic_store_explicit(&ring->clock_frame, first_frame, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_dac_time, time->output_dac, memory_order_relaxed);
+    atomic_store_explicit(&ring->clock_monotonic_ns, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_sequence, sequence + 2, memory_order_release);
     float *out = output;
     int64_t got = terrain_ring_read(ring, out, (int64_t)frames);

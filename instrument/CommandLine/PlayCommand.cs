@@ -26,6 +26,7 @@ internal static class PlayCommand
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
         var model = Models.ModelOption();
         var gesture = new Option<string>("--gesture", "-g") { Description = $"play this gesture CSV ({GestureFile.Header}) instead of reading standard input" };
+        var lead = new Option<double>("--lead") { Description = "milliseconds before the device needs it that each block is rendered: lower is quicker, higher is safer; grows by itself after an underrun", DefaultValueFactory = _ => defaults.LeadSeconds!.Value * 1000 };
         var record = new Option<string>("--record") { Description = "also write what is played to this sound file" };
         var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };
         var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
@@ -33,13 +34,15 @@ internal static class PlayCommand
 
         var command = new Command("play", "Play the instrument live (headless for now: a gesture file or standard input moves the cursors).")
         {
-            device, frames, sampleRate, terrain, model, gesture, record, seconds, train, epochs,
+            device, frames, sampleRate, lead, terrain, model, gesture, record, seconds, train, epochs,
         };
         command.SetAction((result, cancel) =>
         {
             int period = result.GetValue(frames);
             if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
             int rate = result.GetValue(sampleRate);
+            double leadMs = result.GetValue(lead);
+            if (!(leadMs is >= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
             bool builtIn = result.GetValue(model) is null or Models.BuiltIn;
             if (builtIn && rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
             double? length = result.GetValue(seconds);
@@ -54,7 +57,7 @@ internal static class PlayCommand
             // A model file plays at its own rate; live resampling is not built, so the device must run at it.
             if (autoencoder.SampleRate != rate)
                 throw new UsageException($"{autoencoder.Name} plays at {autoencoder.SampleRate} Hz: run the device at that rate and pass --sample-rate {autoencoder.SampleRate}");
-            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period }, recordPath);
+            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, LeadSeconds = leadMs / 1000 }, recordPath);
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
             console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; expected latency {instrument.ExpectedLatencySeconds * 1000:F1} ms");
@@ -136,17 +139,28 @@ internal sealed class StatusLine(TextWriter console)
         }
     }
 
+    private readonly int _collections = GC.CollectionCount(0);
+
+    /// <summary>
+    /// The last status, then the run's health in one line: underruns (ours, and the device's own
+    /// gaps), what the synth thread allocated after its warm-up and how many garbage collections
+    /// ran while playing (each one pauses the synth thread).
+    /// </summary>
     public void Finish(LiveInstrument instrument, TimeSpan elapsed)
     {
         if (_terminal) console.WriteLine();
         console.WriteLine($"stopped after {elapsed.TotalSeconds:F1} s: {Text(instrument, elapsed)}");
+        console.WriteLine($"health: underruns {instrument.Output.Underruns}, device gaps {instrument.Output.UnderflowFlags}, " +
+            $"synth thread allocated {instrument.SynthThread.AllocatedBytes} B, garbage collections {GC.CollectionCount(0) - _collections}");
     }
 
     private static string Text(LiveInstrument instrument, TimeSpan elapsed)
     {
         var output = instrument.Output;
-        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency {instrument.ExpectedLatencySeconds * 1000:F1} ms";
+        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency <= {instrument.ExpectedLatencySeconds * 1000:F1} ms (lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms)";
         string training = instrument.Training is { } t ? $" | training epoch {t.Epoch} loss {t.Loss:G3}{(t.Message != null ? $" ({t.Message})" : "")}" : "";
-        return $"{elapsed.TotalSeconds,6:F1} s | {state} | voices {instrument.Synth.SoundingVoices,2} | underruns {output.Underruns} | synth load {instrument.SynthThread.Load * 100:F1}%{training}";
+        var faults = instrument.Synth.Faults;
+        string decoding = faults.Count > 0 ? $" | DECODER FAILED on {faults.Count} frames (silenced): {faults.Last}" : "";
+        return $"{elapsed.TotalSeconds,6:F1} s | {state} | voices {instrument.Synth.SoundingVoices,2} | underruns {output.Underruns} | synth load {instrument.SynthThread.Load * 100:F1}%{training}{decoding}";
     }
 }

@@ -15,8 +15,14 @@ public sealed record LiveSettings
     /// <summary>The device's period and the synth's block.</summary>
     public int Frames { get; init; } = 128;
     public int Channels { get; init; } = 2;
-    /// <summary>Blocks kept queued between the synth thread and the callback.</summary>
+    /// <summary>The most blocks kept queued between the synth thread and the callback.</summary>
     public int AheadBlocks { get; init; } = 2;
+    /// <summary>
+    /// How long before the callback needs it each block is rendered (see SynthThread): 2 ms leaves
+    /// a block rendered in a fraction of a millisecond room for a late wake-up; it grows by itself
+    /// after an underrun. Null renders as soon as there is room (lead = the whole queue).
+    /// </summary>
+    public double? LeadSeconds { get; init; } = 0.002;
 }
 
 /// <summary>
@@ -46,7 +52,7 @@ public sealed class LiveInstrument : IDisposable
         int ahead = settings.AheadBlocks * settings.Frames;
         _ring = new AudioRing(4 * ahead, settings.Channels);
         if (recordPath != null) _recorder = new Recorder(recordPath, settings.SampleRate, settings.Channels);
-        _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring);
+        _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring, settings.LeadSeconds);
         try
         {
             Output = AudioOutput.Open(_ring, settings.SampleRate, settings.Device, settings.Frames);
@@ -128,8 +134,11 @@ public sealed class LiveInstrument : IDisposable
     }
     public SynthThread SynthThread => _synthThread;
 
-    /// <summary>Control-to-sound latency to expect: the queue ahead of a new block, plus the device's own.</summary>
-    public double ExpectedLatencySeconds => (double)_synthThread.AheadFrames / Settings.SampleRate + Output.ReportedLatency;
+    /// <summary>
+    /// The longest control-to-sound latency to expect: a move waits up to a block for the next one to
+    /// start, which is rendered the lead before the device takes it, plus the device's own buffer.
+    /// </summary>
+    public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Output.ReportedLatency;
 
     /// <summary>Stops the sound, completes the recording (rethrowing a write failure) and frees everything.</summary>
     public void Stop()

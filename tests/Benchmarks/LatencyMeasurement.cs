@@ -21,7 +21,7 @@ namespace LatentTerrain.Tests.Benchmarks;
 public static class LatencyMeasurement
 {
     public const string Command = "latency";
-    private static readonly int AheadBlocks = int.Parse(Environment.GetEnvironmentVariable("AHEAD") ?? "2");
+    private static readonly double? Lead = Environment.GetEnvironmentVariable("LEAD") is string ms ? (ms == "none" ? null : double.Parse(ms, CultureInfo.InvariantCulture) / 1000) : new LiveSettings().LeadSeconds;
 
     public static int Run(string[] arguments)
     {
@@ -50,7 +50,7 @@ public static class LatencyMeasurement
         var writes = new double[trials];
         var clocks = new (long Frame, double HeardAt)[trials];
         var random = new Random(ratio);
-        using (var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings { AheadBlocks = AheadBlocks }, recording))
+        using (var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings { LeadSeconds = Lead }, recording))
         {
             instrument.Start();
             Thread.Sleep(300);

@@ -4,12 +4,20 @@ namespace LatentTerrain.Tests.Support;
 
 /// <summary>
 /// Runs this test assembly as a program of its own (see Benchmarks/Program.cs), for scenarios
-/// that leave a process unfit for the tests after them, or whose standard error is the point.
+/// that leave a process unfit for the tests after them, or whose standard error is the point;
+/// and the instrument's own program, for what must be measured in a process like the one on stage.
 /// </summary>
 public static class TestProgram
 {
     /// <summary>Runs the assembly with <paramref name="arguments"/> and returns what it printed; kills it after <paramref name="timeout"/>.</summary>
-    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments) =>
+        Execute(typeof(TestProgram).Assembly.Location, timeout, arguments);
+
+    /// <summary>Runs the instrument's own program (the Release build scripts/setup made), as `./terrain` does.</summary>
+    public static (int ExitCode, string Output, string Error) RunTerrain(TimeSpan timeout, params string[] arguments) =>
+        Execute(Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll"), timeout, arguments);
+
+    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -17,7 +25,7 @@ public static class TestProgram
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "exec", typeof(TestProgram).Assembly.Location }.Concat(arguments))
+        foreach (string argument in new[] { "exec", assembly }.Concat(arguments))
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
         var output = process.StandardOutput.ReadToEndAsync();

@@ -1,3 +1,4 @@
+using LatentTerrain.Models;
 using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
@@ -163,5 +164,53 @@ public class SynthTests
         int firstBlockAfter = (int)Math.Ceiling(0.01 * Rate / 128) * 128; // 512
         Assert.Equal(0f, Spectrum.Peak(audio.AsSpan(0, firstBlockAfter)));
         Assert.True(Spectrum.Peak(audio.AsSpan(firstBlockAfter, 64)) > 0f);
+    }
+
+    /// <summary>
+    /// A model that throws on some frames and returns NaN on others: those frames play as silence,
+    /// the other voice and later frames play on, the output stays finite, and the faults are told.
+    /// </summary>
+    [Fact]
+    public void AFailingDecoderSilencesItsFramesAndTheSynthPlaysOn()
+    {
+        using var synth = new Synth(new FaultyAutoencoder(new SineAutoencoder()), new TerrainSnapshots(LinearTerrain.PitchAlongX()));
+        synth.Cursors.Move(0, 0f, 0f, 1f);
+        var audio = Render(synth, 0.5);
+
+        Assert.All(audio, sample => Assert.True(float.IsFinite(sample)));
+        Assert.True(Spectrum.Magnitude(audio, 220, Rate) > 0.3 * Gain, "the frames that decoded should still sound");
+        Assert.True(synth.Faults.Count >= 2 * (0.5 * Rate / 64 / FaultyAutoencoder.Every) - 2, $"{synth.Faults.Count} faults");
+        Assert.Contains(synth.Faults.Last, new[] { FaultyAutoencoder.Message, "the decoder returned NaN or infinite samples; the frame was silenced" });
+    }
+
+    /// <summary>Wraps a model: every <see cref="Every"/>th frame throws, and the one after returns NaN.</summary>
+    private sealed class FaultyAutoencoder(IAutoencoder inner) : IAutoencoder
+    {
+        public const int Every = 5;
+        public const string Message = "the model failed on purpose";
+        public string Name => "faulty";
+        public int LatentSize => inner.LatentSize;
+        public int Ratio => inner.Ratio;
+        public int SampleRate => inner.SampleRate;
+        public int Channels => inner.Channels;
+        public float[] Encode(ReadOnlySpan<float> audio) => inner.Encode(audio);
+        public IStreamingDecoder CreateDecoder() => new Decoder(inner.CreateDecoder());
+        public void Dispose() => inner.Dispose();
+
+        private sealed class Decoder(IStreamingDecoder inner) : IStreamingDecoder
+        {
+            private int _frames;
+
+            public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
+            {
+                inner.Decode(latent, audio);
+                int frame = _frames++;
+                if (frame % Every == 1) throw new InvalidOperationException(Message);
+                if (frame % Every == 2) audio[7] = float.NaN;
+            }
+
+            public void Reset() => inner.Reset();
+            public void Dispose() => inner.Dispose();
+        }
     }
 }
