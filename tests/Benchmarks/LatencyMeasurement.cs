@@ -1,82 +1,143 @@
+using System.Diagnostics;
 using System.Globalization;
 using LatentTerrain.Engine.Audio;
+using LatentTerrain.Engine.Synthesis;
+using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Instrument;
 using LatentTerrain.Instrument.Live;
+using LatentTerrain.Models;
 using LatentTerrain.Models.BuiltIn;
+using LatentTerrain.Models.TorchScript;
 using LatentTerrain.Tests.Support;
 
 namespace LatentTerrain.Tests.Benchmarks;
 
 /// <summary>
 /// Control-to-sound latency of the live instrument, measured, not computed:
-/// <c>dotnet run -c Release --project tests -- latency [trials]</c>. It starts a JACK server of its
-/// own (dummy driver, 48 kHz, 128-frame periods), plays the built-in codec on the default terrain,
-/// and puts a finger down on silence again and again at random moments, noting PortAudio's
-/// stream time of each cursor write. The instrument records what it hands to the device; the
-/// first changed sample after each write is found in that recording, and PortAudio's
-/// outputBufferDacTime (of the callbacks, moved by the frames between) says when that sample is
-/// heard. The difference is the latency: the wait for the next block, the queue, and the
-/// device's own buffer, everything a performer hears.
+/// <c>dotnet run -c Release --project tests -- latency [trials]</c>. For each model it starts a JACK
+/// server of its own (dummy driver, 48 kHz, 128-frame periods), plays the default terrain and, at
+/// random moments, either puts a finger down on silence (a note) or moves a sounding finger
+/// across the plane (a move), noting PortAudio's stream time of each cursor write. The instrument
+/// records what it hands to the device. A note's first changed sample is its first non-zero one; a
+/// move's is the first sample that differs from the same note rendered offline without the move
+/// (the synth is deterministic, so the two agree sample for sample until the move is heard).
+/// PortAudio's outputBufferDacTime of the callbacks says when that sample is heard; the difference
+/// from the write is the latency, everything a performer hears.
 /// </summary>
 public static class LatencyMeasurement
 {
     public const string Command = "latency";
-    private static readonly double? Lead = Environment.GetEnvironmentVariable("LEAD") is string ms ? (ms == "none" ? null : double.Parse(ms, CultureInfo.InvariantCulture) / 1000) : new LiveSettings().LeadSeconds;
+    private const int Rate = 48000;
 
     public static int Run(string[] arguments)
     {
-        int trials = arguments is [var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 50;
-        Console.WriteLine("| codec frame (ratio) | trials | min | median | mean | 95th pct | max | jitter (std) | underruns |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (int ratio in new[] { 128, 2048 })
+        int trials = arguments is [var count, ..] ? int.Parse(count, CultureInfo.InvariantCulture) : 40;
+        double? lead = arguments is [_, var ms] ? (ms == "none" ? null : double.Parse(ms, CultureInfo.InvariantCulture) / 1000) : new LiveSettings().LeadSeconds;
+        string models = Paths.NewScratch();
+        PeerPython.Run(Path.Combine(Paths.Repository, "tests", "peer", "nn_models.py"), models, "--ratio", "2048", "--only-streaming");
+        var cases = new (string Name, Func<IAutoencoder> Open)[]
         {
-            var (latencies, underruns) = Measure(ratio, trials);
-            Array.Sort(latencies);
-            double mean = latencies.Average();
-            double std = Math.Sqrt(latencies.Sum(l => (l - mean) * (l - mean)) / latencies.Length);
-            static string Ms(double seconds) => $"{seconds * 1000:F2} ms";
-            Console.WriteLine($"| {ratio} | {latencies.Length} | {Ms(latencies[0])} | {Ms(latencies[latencies.Length / 2])} | {Ms(mean)} | " +
-                $"{Ms(latencies[(int)(0.95 * (latencies.Length - 1))])} | {Ms(latencies[^1])} | {Ms(std)} | {underruns} |");
+            ("built-in codec, frame 128", () => new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 })),
+            ("built-in codec, frame 2048", () => new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 2048 })),
+            ("TorchScript test decoder, frame 2048", () => TorchScriptModel.Open(Path.Combine(models, "streaming_r44100.ts"), new ModelOptions { SampleRate = Rate })),
+        };
+        Console.WriteLine($"lead {(lead is double l ? $"{l * 1000:F1} ms" : "none (two blocks queued)")}, {trials} trials of each kind");
+        Console.WriteLine("| model | what | min | median | mean | 95th pct | max | jitter (std) | underruns |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (name, open) in cases)
+        {
+            using var model = open();
+            var (notes, moves, underruns) = Measure(model, trials, lead);
+            Console.WriteLine(Row(name, "note on silence", notes, underruns));
+            Console.WriteLine(Row(name, "move of a sounding finger", moves, underruns));
         }
         return 0;
     }
 
-    private static (double[] Latencies, long Underruns) Measure(int ratio, int trials)
+    private static string Row(string name, string what, double[] latencies, long underruns)
     {
-        const int rate = 48000;
+        Array.Sort(latencies);
+        double mean = latencies.Average();
+        double std = Math.Sqrt(latencies.Sum(l => (l - mean) * (l - mean)) / latencies.Length);
+        static string Ms(double seconds) => $"{seconds * 1000:F2} ms";
+        return $"| {name} | {what} | {Ms(latencies[0])} | {Ms(latencies[latencies.Length / 2])} | {Ms(mean)} | " +
+            $"{Ms(latencies[(int)(0.95 * (latencies.Length - 1))])} | {Ms(latencies[^1])} | {Ms(std)} | {underruns} |";
+    }
+
+    private static (double[] Notes, double[] Moves, long Underruns) Measure(IAutoencoder model, int trials, double? lead)
+    {
         using var server = JackServer.Start();
         string recording = Path.Combine(Paths.NewScratch(), "played.wav");
-        using var codec = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = rate, Ratio = ratio });
-        var writes = new double[trials];
-        var clocks = new (long Frame, double HeardAt)[trials];
-        var random = new Random(ratio);
-        using (var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings { LeadSeconds = Lead }, recording))
+        var terrain = DefaultTerrain.Load();
+        var random = new Random(model.Ratio);
+        var trial = new Trial[trials];
+        LiveInstrument instrument;
+        using (instrument = new LiveInstrument(model, terrain, new LiveSettings { LeadSeconds = lead }, recording))
         {
             instrument.Start();
             Thread.Sleep(300);
             var cursors = instrument.Synth.Cursors;
-            for (int trial = 0; trial < trials; trial++)
+            for (int i = 0; i < trials; i++)
             {
-                // A random wait, so the writes fall anywhere in the device's period.
+                // Random waits, so that writes fall anywhere in the device's period and the model's frame.
                 Thread.Sleep(500 + random.Next(0, 50));
-                writes[trial] = instrument.Output.StreamTime;
-                cursors.Move(0, -4f + random.NextSingle() * 8f, -2f + random.NextSingle() * 4f, 1f);
-                Thread.Sleep(100);
+                var (from, to) = (Place(random), Place(random));
+                trial[i].From = from;
+                trial[i].NoteWrite = instrument.Output.StreamTime;
+                cursors.Move(0, from.X, from.Y, 1f);
+                Thread.Sleep(150 + random.Next(0, 50));
+                trial[i].MoveWrite = instrument.Output.StreamTime;
+                cursors.Move(0, to.X, to.Y, 1f);
+                Thread.Sleep(150);
                 cursors.Release(0);
-                // The onset is played by now: a callback after it says when ring frames are heard.
-                clocks[trial] = instrument.Output.LastCallback!.Value;
+                // The move is heard by now: a callback after it says when ring frames are heard.
+                trial[i].Clock = instrument.Output.LastCallback!.Value;
             }
             Thread.Sleep(500);
             // Stopping completes the recording; the output still knows when its frames were heard.
             instrument.Stop();
-            var output = instrument.Output;
-            var onsets = Onsets(AudioFile.Read(recording).Channel(0), rate / 20);
+            var played = AudioFile.Read(recording).Channel(0).ToArray();
+            var onsets = Onsets(played, Rate / 20);
             if (onsets.Count != trials) throw new InvalidOperationException($"found {onsets.Count} notes in the recording, not {trials}");
-            var latencies = new double[trials];
-            for (int trial = 0; trial < trials; trial++)
-                latencies[trial] = clocks[trial].HeardAt + (double)(onsets[trial] - clocks[trial].Frame) / rate - writes[trial];
-            return (latencies, output.Underruns);
+            var notes = new double[trials];
+            var moves = new double[trials];
+            for (int i = 0; i < trials; i++)
+            {
+                var t = trial[i];
+                double HeardAt(long frame) => t.Clock.HeardAt + (double)(frame - t.Clock.Frame) / Rate;
+                notes[i] = HeardAt(onsets[i]) - t.NoteWrite;
+                int changed = FirstDifference(played, onsets[i], Unmoved(model, terrain, t.From, frames: Rate / 2));
+                moves[i] = HeardAt(onsets[i] + changed) - t.MoveWrite;
+            }
+            return (notes, moves, instrument.Output.Underruns);
         }
+    }
+
+    private struct Trial
+    {
+        public (float X, float Y) From;
+        public double NoteWrite, MoveWrite;
+        public (long Frame, double HeardAt) Clock;
+    }
+
+    private static (float X, float Y) Place(Random random) => (-12f + random.NextSingle() * 24f, -3f + random.NextSingle() * 6f);
+
+    /// <summary>The same note offline, never moved: what the recording holds until the move is heard.</summary>
+    private static float[] Unmoved(IAutoencoder model, TerrainNetwork terrain, (float X, float Y) at, int frames)
+    {
+        using var synth = new Synth(model, new TerrainSnapshots(terrain), new SynthSettings { OutputChannels = 2 });
+        synth.Cursors.Move(0, at.X, at.Y, 1f);
+        // On the live synth's grid of 128-frame blocks.
+        var stereo = new float[frames / 128 * 128 * 2];
+        for (int start = 0; start < stereo.Length; start += 256) synth.Render(stereo.AsSpan(start, 256));
+        return [.. stereo.Where((_, i) => i % 2 == 0)];
+    }
+
+    private static int FirstDifference(float[] played, int onset, float[] unmoved)
+    {
+        for (int i = 0; i < unmoved.Length && onset + i < played.Length; i++)
+            if (played[onset + i] != unmoved[i]) return i;
+        throw new InvalidOperationException($"the note at sample {onset} never differs from its unmoved rendering");
     }
 
     /// <summary>The first sample of each sound that follows at least <paramref name="silence"/> samples of exact zeros.</summary>
