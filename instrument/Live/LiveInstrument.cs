@@ -18,11 +18,14 @@ public sealed record LiveSettings
     /// <summary>The most blocks kept queued between the synth thread and the callback.</summary>
     public int AheadBlocks { get; init; } = 2;
     /// <summary>
-    /// How long before the callback needs it each block is rendered (see SynthThread): 2 ms leaves
-    /// a block rendered in a fraction of a millisecond room for a late wake-up; it grows by itself
-    /// after an underrun. Null renders as soon as there is room (lead = the whole queue).
+    /// How long before the callback needs it each block is rendered (see SynthThread). A block
+    /// renders in well under a millisecond; the rest is room for the scheduler to wake the synth
+    /// thread late. 4 ms covers the worst real-time wake-up measured on the virtual machines we
+    /// build on (3 ms, cyclictest); a machine with a low-latency kernel plays safely at 1 ms
+    /// (`--lead 1`). It grows by itself after an underrun. Null renders as soon as there is room
+    /// (lead = the whole queue).
     /// </summary>
-    public double? LeadSeconds { get; init; } = 0.002;
+    public double? LeadSeconds { get; init; } = 0.004;
 }
 
 /// <summary>
