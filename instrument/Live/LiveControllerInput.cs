@@ -1,5 +1,7 @@
 using LatentTerrain.Controllers.Devices;
 using LatentTerrain.Controllers.Midi;
+using LatentTerrain.Engine.Maps;
+using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Mappings;
 
 namespace LatentTerrain.Instrument.Live;
@@ -48,6 +50,36 @@ public sealed class LiveControllerInput : IRawMidiReceiver
     {
         lock (_gate) Controller.ReleaseAll(LiveControllers.Now);
     }
+
+    /// <summary>
+    /// Runs every path a message can take (parser, MPE tracker, pads, XY, mapping, the lock) through
+    /// a throwaway input of the same profile onto a throwaway board, so that nothing is compiled on
+    /// JACK's thread when the first real messages come: the first message would otherwise hold that
+    /// thread for milliseconds, past the period, while the sender's next cycle reuses the buffer
+    /// RtMidi is still reading (seen here as a Note On delivered twice and the message after it lost).
+    /// </summary>
+    internal static void WarmUp(MappingProfile profile, PlaneBounds bounds, LaunchpadModel launchpad)
+    {
+        var mapping = new Mapping(profile, bounds, new CursorBoardOutput(new CursorBoard()), new CursorAllocator());
+        var rehearsal = new LiveControllerInput(new MidiPort(MidiApi.Dummy, MidiDirection.Input, 0, "warm-up", 0), profile, "",
+            MidiControllers.Create(profile, mapping, launchpad));
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (byte[] message in WarmUpPhrase) rehearsal.Receive(message, 0);
+            rehearsal.ReleaseAll();
+        }
+    }
+
+    /// <summary>An MPE configuration, a note with every expression and pedal, pad presses, aftertouch and glides, and every control change (whatever an XY controller listens to).</summary>
+    private static readonly byte[][] WarmUpPhrase =
+    [
+        [0xB0, 0x64, 0x06], [0xB0, 0x65, 0x00], [0xB0, 0x06, 0x0F], [0xB1, 0x64, 0x00], [0xB1, 0x65, 0x00], [0xB1, 0x06, 0x30],
+        [0x91, 60, 100], [0xE1, 0x00, 0x50], [0xB1, 74, 64], [0xB1, 106, 10], [0xD1, 64], [0xB1, 70, 64], [0xB1, 102, 10],
+        [0xE0, 0x00, 0x30], [0xB0, 64, 127], [0xB0, 66, 127], [0x81, 60, 64], [0xB0, 64, 0], [0xB0, 66, 0], [0x92, 61, 0],
+        [0x90, 11, 127], [0x90, 12, 100], [0xA0, 12, 64], [0xD0, 64], [0x90, 11, 0], [0x80, 12, 0], [0xB0, 91, 127],
+        [0xF0, 0x7E, 0x7F, 0x06, 0x02, 0x00, 0x20, 0x29, 0x03, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF7],
+        .. Enumerable.Range(0, 120).Select(controller => new byte[] { 0xB0, (byte)controller, (byte)(controller % 128) }),
+    ];
 
     /// <summary>The line <c>terrain play</c> prints for it: port, kind, profile.</summary>
     public override string ToString()

@@ -192,6 +192,7 @@ public sealed class LiveControllers : IDisposable
             controller = MidiControllers.Create(profile, new Mapping(profile, settings.Bounds, output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
         }
 
+        LiveControllerInput.WarmUp(profile, settings.Bounds, recognised.Launchpad ?? LaunchpadModel.X);
         var input = new LiveControllerInput(port, profile, source, controller);
         try
         {
