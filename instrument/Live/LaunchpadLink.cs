@@ -18,30 +18,54 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
     /// <summary>A training terrain publishes many snapshots a second; the pads follow a few times a second.</summary>
     public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long after connecting the first message waits: JACK makes a new connection effective at a
+    /// later process cycle, and what is sent before is lost (programmer mode among it).
+    /// </summary>
+    public static readonly TimeSpan Settling = TimeSpan.FromMilliseconds(50);
+
     private readonly MapImage _image = new(LaunchpadLights.Size, LaunchpadLights.Size, PixelFormat.Grey8);
     private readonly MapStyle _style = new();
     private TerrainMap? _map;
     private LaunchpadDisplay? _display;
     private long _shownVersion;
     private double _lastRedraw;
-    private volatile bool _restart = true;
+    /// <summary>When programmer mode and the whole picture are to be sent (again): after opening, and after the device returns.</summary>
+    private double _restartAt = double.NaN;
 
     public MidiOutput Output { get; } = output;
-
-    /// <summary>The device came back (or was just opened): programmer mode and the whole picture again.</summary>
-    public void Restart() => _restart = true;
 
     /// <summary>Sends what is due at <paramref name="now"/> (seconds on <see cref="LiveControllers.Now"/>).</summary>
     public void Tick(CursorBoard board, TerrainSnapshots terrain, double now)
     {
-        if (!Output.IsConnected) return;
-        if (_restart)
+        // The watcher reconnects the output on its own thread; noticing that here keeps programmer mode first.
+        if (!Output.IsConnected)
         {
-            _restart = false;
+            _restartAt = double.NaN;
+            return;
+        }
+        if (double.IsNaN(_restartAt)) _restartAt = now + Settling.TotalSeconds;
+        if (now < _restartAt) return;
+        try
+        {
+            Send(board, terrain, now);
+        }
+        catch (MidiException)
+        {
+            // The device went away under a send (the watcher notices at its next look): everything again once it is back.
+            _restartAt = double.NaN;
+        }
+    }
+
+    private void Send(CursorBoard board, TerrainSnapshots terrain, double now)
+    {
+        if (_restartAt != double.NegativeInfinity)
+        {
             Output.Send(LaunchpadProtocol.ProgrammerMode(model, true));
             _display = new LaunchpadDisplay(new LaunchpadLights(model), bounds);
             _shownVersion = -1;
             _lastRedraw = double.NegativeInfinity;
+            _restartAt = double.NegativeInfinity;
         }
         long version = terrain.Version;
         if (version != _shownVersion && now - _lastRedraw >= RedrawInterval.TotalSeconds)

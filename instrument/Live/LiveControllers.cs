@@ -174,7 +174,12 @@ public sealed class LiveControllers : IDisposable
         LiveControllerSettings settings, ICursorOutput output)
     {
         var recognised = ControllerRecognition.FromPortName(port.Name);
-        if (recognised.Skip != null) return;
+        if (recognised.Skip != null)
+        {
+            // Every port is opened by default, so only a port asked for by name is worth a word.
+            if (settings.Ports.Count > 0) _messages.WriteLine($"terrain: not playing {recognised.Skip}");
+            return;
+        }
         var (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
         foreach (var given in profiles)
             if (given.Profile != null && (given.Port == null || port.Name.Contains(given.Port, StringComparison.OrdinalIgnoreCase)))
@@ -252,13 +257,11 @@ public sealed class LiveControllers : IDisposable
         }
     }
 
-    // On the watcher's thread, after the connection is connected again.
+    // On the watcher's thread, after the connection is connected again (a Launchpad's display thread notices its output's return itself).
     private void Returned(string name)
     {
         foreach (var input in _inputs)
             if (input.Connection!.Name == name) _messages.WriteLine($"terrain: MIDI input '{name}' is back");
-        foreach (var launchpad in _launchpads)
-            if (launchpad.Output.Name == name) launchpad.Restart();
     }
 
     private void ShowOnLaunchpads()
