@@ -23,6 +23,9 @@ public sealed record MappingProfile(
     MpeZoneLayout MpeZones,
     XyAssignment? Xy)
 {
+    /// <summary>The kind as profile files spell it ("mpe-keyboard").</summary>
+    public string KindName => Names.Kind(Kind);
+
     /// <summary>The shipped profile of a controller kind.</summary>
     public static MappingProfile Default(ControllerKind kind)
     {

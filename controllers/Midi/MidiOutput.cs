@@ -60,7 +60,12 @@ public sealed unsafe class MidiOutput : MidiConnection
         if (Api == MidiApi.Jack && message.Length > LargestJackMessage)
             throw new MidiException($"a {message.Length}-byte message is too long for {this}: RtMidi's JACK output takes at most {LargestJackMessage} bytes");
         int result;
-        fixed (byte* bytes = message) result = RtMidi.rtmidi_out_send_message((RtMidiOutHandle)Device, bytes, message.Length);
+        // Not while the port watcher closes and reopens the port on its thread.
+        lock (Gate)
+        {
+            if (IsDisposed) throw new ObjectDisposedException(ToString());
+            fixed (byte* bytes = message) result = RtMidi.rtmidi_out_send_message((RtMidiOutHandle)Device, bytes, message.Length);
+        }
         // RtMidi printed its reason on standard error; reading it would cost every message a capture.
         if (result != 0) throw new MidiException($"RtMidi could not send {message.Length} bytes to {this}; it printed why on standard error");
     }

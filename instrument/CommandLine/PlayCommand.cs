@@ -12,7 +12,8 @@ namespace LatentTerrain.Instrument.CommandLine;
 
 /// <summary>
 /// <c>terrain play</c>: the instrument, live through PortAudio. Until the terminal interface exists
-/// it runs headless with a one-line status, played by a gesture file or by standard input.
+/// it runs headless with a one-line status, played by MIDI controllers (every input port unless
+/// <c>--midi</c> says which), a gesture file or standard input.
 /// </summary>
 internal static class PlayCommand
 {
@@ -31,10 +32,12 @@ internal static class PlayCommand
         var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };
         var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
         var epochs = new Option<int>("--epochs") { Description = "with --train: epochs to run", DefaultValueFactory = _ => 1_000_000 };
+        var midi = new Option<string[]>("--midi") { Description = "MIDI input port to play from: a number or (part of) a name from `terrain devices`; repeat it for more; `none` opens none [default: every input]" };
+        var mapping = new Option<string[]>("--mapping") { Description = "mapping profile (JSON) for the MIDI inputs: FILE for all, or PORT=FILE for the ports whose name contains PORT; repeatable [default: each device's built-in profile]" };
 
         var command = new Command("play", "Play the instrument live (headless for now: a gesture file or standard input moves the cursors).")
         {
-            device, frames, sampleRate, lead, terrain, model, gesture, record, seconds, train, epochs,
+            device, frames, sampleRate, lead, terrain, model, gesture, record, seconds, train, epochs, midi, mapping,
         };
         command.SetAction((result, cancel) =>
         {
@@ -51,6 +54,9 @@ internal static class PlayCommand
             string? recordPath = result.GetValue(record) is string r ? Options.OutputFile(result, record) : null;
             var network = result.GetValue(terrain) is string ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
             var data = result.GetValue(train) is string ? DatasetFile.Load(Options.ExistingFile(result, train)).ToPairs() : null;
+            string[] midiPorts = result.GetValue(midi) ?? [];
+            bool noMidi = midiPorts.Any(port => port.Equals("none", StringComparison.OrdinalIgnoreCase));
+            if (noMidi && midiPorts.Length > 1) throw new UsageException("--midi none opens no MIDI input: give it alone");
 
             // The codec's frame is the synth's block, so every block starts a frame with the newest cursors: lowest latency, least jitter.
             using var autoencoder = Models.Open(result.GetValue(model), rate, Math.Clamp(period / 16 * 16, 64, 2048));
@@ -62,13 +68,20 @@ internal static class PlayCommand
             instrument.Start();
             console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; expected latency {instrument.ExpectedLatencySeconds * 1000:F1} ms");
 
+            // Disposed however the command ends (Ctrl-C cancels the token and the loop below ends): every touch released, Launchpads back in live mode.
+            using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
+                new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, result.InvocationConfiguration.Error);
+            foreach (var opened in controllers?.Inputs ?? []) console.WriteLine(opened);
+
             if (performance != null) instrument.Play(performance);
             var input = performance == null ? StandardInput.Start(instrument.Synth.Cursors) : null;
+            bool playedByMidi = controllers?.Inputs.Count > 0;
             double stopAt = length ?? (performance != null ? performance.Duration + 1.0 : double.PositiveInfinity);
             var clock = Stopwatch.StartNew();
             var status = new StatusLine(console);
             var lastReopen = TimeSpan.Zero;
-            while (clock.Elapsed.TotalSeconds < stopAt && !cancel.IsCancellationRequested && input?.Ended != true)
+            // The end of standard input stops the instrument only when nothing else plays it; `quit` always does.
+            while (clock.Elapsed.TotalSeconds < stopAt && !cancel.IsCancellationRequested && input?.Quit != true && !(input?.Ended == true && !playedByMidi))
             {
                 Thread.Sleep(100);
                 // A device that went away is tried again every second; the synth keeps its state meanwhile.
@@ -95,7 +108,13 @@ internal static class PlayCommand
 internal sealed class StandardInput
 {
     private volatile bool _ended;
+    private volatile bool _quit;
+
+    /// <summary>Standard input ended (or <c>quit</c> was typed).</summary>
     public bool Ended => _ended;
+
+    /// <summary><c>quit</c> was typed.</summary>
+    public bool Quit => _quit;
 
     public static StandardInput Start(Engine.Synthesis.CursorBoard board)
     {
@@ -106,7 +125,11 @@ internal sealed class StandardInput
             {
                 var fields = line.Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length == 0) continue;
-                if (fields[0] is "quit" or "q") break;
+                if (fields[0] is "quit" or "q")
+                {
+                    input._quit = true;
+                    break;
+                }
                 if (fields.Length == 4 && int.TryParse(fields[0], out int cursor) && cursor is >= 0 and < Engine.Synthesis.CursorBoard.Capacity
                     && float.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x)
                     && float.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && float.IsFinite(y)

@@ -4,6 +4,7 @@ using LatentTerrain.Engine.Audio;
 using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Files;
 using LatentTerrain.Controllers.Files;
+using LatentTerrain.Controllers.Midi;
 using LatentTerrain.Mappings;
 using LatentTerrain.Models;
 using Spectre.Console;
@@ -56,7 +57,7 @@ public static class TerrainCommandLine
     private static string? Describe(Exception e) => e switch
     {
         AudioDeviceException when e.Message == AudioDevices.NoOutputMessage => $"{e.Message} (`terrain devices` lists them; `terrain play --device NAME-OR-NUMBER` picks one)",
-        UsageException or ModelException or MidiFileException or MappingProfileException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or AudioDeviceException or FormatException => e.Message,
+        UsageException or ModelException or MidiFileException or MidiException or MappingProfileException or TerrainFileException or DatasetException or AudioFileException or ResamplerException or AudioDeviceException or FormatException => e.Message,
         DllNotFoundException => $"a native library is missing ({e.Message}); ./terrain installs it",
         ArgumentException => e.Message,
         IOException or UnauthorizedAccessException => e.Message,

@@ -5,7 +5,7 @@ namespace LatentTerrain.Tests.Benchmarks;
 
 /// <summary>
 /// Entry point of the benchmarks: <c>dotnet run -c Release --project tests -- --filter '*Terrain*'</c>,
-/// and of the live measurements that need a JACK server: <c>-- latency</c> and <c>-- soak</c>.
+/// and of the live measurements that need a JACK server: <c>-- latency</c>, <c>-- soak</c>, <c>-- midi-arrival</c>.
 /// Tests also start it (Support/TestProgram) for the audio scenarios that need a process of their own.
 /// </summary>
 public static class Program
@@ -15,6 +15,7 @@ public static class Program
         if (args is [AudioScenarios.Command, .. var scenario]) return AudioScenarios.Run(scenario);
         if (args is [LatencyMeasurement.Command, .. var latency]) return LatencyMeasurement.Run(latency);
         if (args is [SoakMeasurement.Command, .. var soak]) return SoakMeasurement.Run(soak);
+        if (args is [LiveMidiMeasurement.Command, .. var arrival]) return LiveMidiMeasurement.Run(arrival);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

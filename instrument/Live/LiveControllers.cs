@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using LatentTerrain.Controllers.Devices;
+using LatentTerrain.Controllers.Midi;
+using LatentTerrain.Engine.Synthesis;
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Mappings;
+
+namespace LatentTerrain.Instrument.Live;
+
+/// <summary>
+/// The MIDI controllers playing the live instrument: every input port (or those
+/// <see cref="LiveControllerSettings.Ports"/> names), each through the profile of its kind
+/// (<see cref="ControllerRecognition"/>) or the file given for it, all writing one cursor board
+/// through one shared <see cref="CursorAllocator"/>. A Launchpad is put in programmer mode and shows
+/// the terrain's map and the cursors on its pads. Devices that go away have their touches released
+/// and play again when they return. Dispose it to release every touch and give Launchpads back
+/// their live mode.
+/// </summary>
+/// <remarks>
+/// Threads: each input's bytes reach its controller on the MIDI API's thread
+/// (<see cref="LiveControllerInput"/>); the port watcher's thread handles devices leaving and
+/// returning; a display thread of its own sends everything Launchpads get.
+/// Messages for the player (a malformed profile, a device gone or back) go to the given writer,
+/// one line each.
+/// </remarks>
+public sealed class LiveControllers : IDisposable
+{
+    /// <summary><see cref="LiveControllerInput.ProfileSource"/> of a shipped default profile.</summary>
+    public const string BuiltIn = "built-in";
+
+    private static readonly TimeSpan DisplayTick = TimeSpan.FromMilliseconds(10);
+
+    private readonly CursorBoard _board;
+    private readonly TerrainSnapshots _terrain;
+    private readonly TextWriter _messages;
+    private readonly List<LiveControllerInput> _inputs = [];
+    private readonly List<LaunchpadLink> _launchpads = [];
+    private readonly MidiPortWatcher? _watcher;
+    private readonly ManualResetEventSlim _stopping = new();
+    private readonly Thread? _display;
+    private Exception? _displayFault;
+    private bool _disposed;
+
+    /// <param name="board">The cursors the controllers move (the synth's).</param>
+    /// <param name="terrain">The playing terrain, shown on Launchpads.</param>
+    /// <param name="messages">Where the one-line messages for the player go (standard error).</param>
+    /// <param name="output">Where mappings write, by default straight into <paramref name="board"/> (a measurement wraps it).</param>
+    /// <exception cref="MidiException">A port <see cref="LiveControllerSettings.Ports"/> names does not exist; the message lists those there are.</exception>
+    public LiveControllers(CursorBoard board, TerrainSnapshots terrain, LiveControllerSettings settings, TextWriter messages, ICursorOutput? output = null)
+    {
+        _board = board;
+        _terrain = terrain;
+        _messages = TextWriter.Synchronized(messages);
+        output ??= new CursorBoardOutput(board);
+        try
+        {
+            var profiles = LoadProfiles(settings.Mappings);
+            var ports = MidiPorts.ListOnce();
+            foreach (var port in Choose(ports, settings.Ports))
+                Open(port, ports, profiles, settings, output);
+            if (_inputs.Count == 0) return;
+
+            _watcher = new MidiPortWatcher(settings.WatchInterval);
+            _watcher.Disappeared += Disappeared;
+            _watcher.Returned += Returned;
+            foreach (var input in _inputs) _watcher.Watch(input.Connection!);
+            foreach (var launchpad in _launchpads) _watcher.Watch(launchpad.Output);
+            if (_launchpads.Count > 0)
+            {
+                _display = new Thread(ShowOnLaunchpads) { IsBackground = true, Name = "Launchpad display" };
+                _display.Start();
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Monotonic seconds (since the machine started): the time stamped on every MIDI message on arrival.</summary>
+    public static double Now => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
+    /// <summary>The opened inputs, in port order.</summary>
+    public IReadOnlyList<LiveControllerInput> Inputs => _inputs;
+
+    /// <summary>The cursor slots, shared by every input.</summary>
+    public CursorAllocator Allocator { get; } = new();
+
+    /// <summary>What stopped the Launchpad display thread, if anything did (the inputs play on).</summary>
+    public Exception? DisplayFault => Volatile.Read(ref _displayFault);
+
+    /// <summary>Whether a port is one of this program's own RtMidi clients ("terrain", "terrain-01", "terrain-ports", ...).</summary>
+    public static bool IsOurs(MidiPort port)
+    {
+        string client = port.Name.Split(':')[0];
+        return client == MidiConnection.DefaultClientName || client.StartsWith(MidiConnection.DefaultClientName + "-", StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _watcher?.Dispose();
+        _stopping.Set();
+        _display?.Join();
+        foreach (var input in _inputs) input.Connection?.Dispose();
+        foreach (var input in _inputs) input.ReleaseAll();
+        foreach (var launchpad in _launchpads)
+        {
+            try
+            {
+                launchpad.Close();
+            }
+            catch (MidiException failure)
+            {
+                _messages.WriteLine($"terrain: could not give {launchpad.Output} its live mode back: {failure.Message}");
+            }
+        }
+        _stopping.Dispose();
+    }
+
+    /// <summary>The profile files: (port name part or null for every port, profile or null when malformed, path).</summary>
+    private List<(string? Port, MappingProfile? Profile, string Path)> LoadProfiles(IReadOnlyList<string> mappings)
+    {
+        var profiles = new List<(string?, MappingProfile?, string)>();
+        foreach (string mapping in mappings)
+        {
+            int equals = mapping.IndexOf('=');
+            var (port, path) = equals > 0 && !File.Exists(mapping) ? (mapping[..equals], mapping[(equals + 1)..]) : (null, mapping);
+            try
+            {
+                profiles.Add((port, MappingProfile.Load(path), path));
+            }
+            catch (MappingProfileException malformed)
+            {
+                _messages.WriteLine($"terrain: {malformed.Message}; {(port == null ? "every device" : $"'{port}'")} plays its default profile");
+                profiles.Add((port, null, path));
+            }
+        }
+        return profiles;
+    }
+
+    /// <summary>The input ports to open: every one, or those the choices name; never our own.</summary>
+    private static IEnumerable<MidiPort> Choose(MidiPortList ports, IReadOnlyList<string> choices)
+    {
+        var candidates = ports.Inputs.Where(port => !IsOurs(port)).ToList();
+        if (choices.Count == 0) return candidates;
+        var chosen = new List<MidiPort>();
+        foreach (string choice in choices)
+        {
+            var matches = int.TryParse(choice, out int number)
+                ? candidates.Where(port => port.Number == number).ToList()
+                : candidates.Where(port => port.Name.Contains(choice, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count == 0)
+            {
+                string there = candidates.Count == 0
+                    ? $"there are none{Problems(ports)}"
+                    : $"the input ports are {string.Join(", ", candidates.Select(port => $"{port.Number} {port}"))}";
+                throw new MidiException($"--midi {choice}: no MIDI input port is called that; {there}");
+            }
+            chosen.AddRange(matches.Where(port => !chosen.Contains(port)));
+        }
+        return chosen.OrderBy(port => port.Number);
+    }
+
+    private static string Problems(MidiPortList ports)
+    {
+        var problems = ports.Apis.Where(api => api.Problem != null).Select(api => api.Problem).ToArray();
+        return problems.Length == 0 ? "" : $" ({string.Join("; ", problems)})";
+    }
+
+    private void Open(MidiPort port, MidiPortList ports, List<(string? Port, MappingProfile? Profile, string Path)> profiles,
+        LiveControllerSettings settings, ICursorOutput output)
+    {
+        var recognised = ControllerRecognition.FromPortName(port.Name);
+        if (recognised.Skip != null)
+        {
+            // Every port is opened by default, so only a port asked for by name is worth a word.
+            if (settings.Ports.Count > 0) _messages.WriteLine($"terrain: not playing {recognised.Skip}");
+            return;
+        }
+        var (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
+        foreach (var given in profiles)
+            if (given.Profile != null && (given.Port == null || port.Name.Contains(given.Port, StringComparison.OrdinalIgnoreCase)))
+                (profile, source) = (given.Profile, given.Path);
+
+        MidiController controller;
+        try
+        {
+            controller = MidiControllers.Create(profile, new Mapping(profile, settings.Bounds, output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
+        }
+        catch (ArgumentException notMidi)
+        {
+            _messages.WriteLine($"terrain: {source}: {notMidi.Message}; {port} plays its default profile");
+            (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
+            controller = MidiControllers.Create(profile, new Mapping(profile, settings.Bounds, output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
+        }
+
+        LiveControllerInput.WarmUp(profile, settings.Bounds, recognised.Launchpad ?? LaunchpadModel.X);
+        var input = new LiveControllerInput(port, profile, source, controller);
+        try
+        {
+            input.Connection = MidiInput.Open(port, input);
+        }
+        catch (MidiException failure)
+        {
+            _messages.WriteLine($"terrain: {failure.Message}; it does not play");
+            return;
+        }
+        _inputs.Add(input);
+        if (controller is Launchpad launchpad) OpenLights(launchpad.Model, port, ports, settings);
+    }
+
+    /// <summary>
+    /// A Launchpad's lights: the output port of the same model and programmer port, the one named
+    /// like the input if there is one (ALSA names both the same), else the closest name (JACK's
+    /// bridges call them "... capture ..." and "... playback ...").
+    /// </summary>
+    private void OpenLights(LaunchpadModel model, MidiPort input, MidiPortList ports, LiveControllerSettings settings)
+    {
+        var candidates = ports.Outputs
+            .Where(port => !IsOurs(port) && LaunchpadProtocol.TryRecognisePort(port.Name, out var found) && found == model && LaunchpadProtocol.IsProgrammerPort(port.Name))
+            .OrderByDescending(port => port.Identity == input.Identity)
+            .ThenByDescending(port => CommonPrefix(port.Name, input.Name))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            _messages.WriteLine($"terrain: found no output port for the Launchpad at {input}: its pads play but stay dark");
+            return;
+        }
+        try
+        {
+            _launchpads.Add(new LaunchpadLink(model, MidiOutput.Open(candidates[0]), settings.Bounds));
+        }
+        catch (MidiException failure)
+        {
+            _messages.WriteLine($"terrain: {failure.Message}; the Launchpad's pads play but stay dark");
+        }
+    }
+
+    private static int CommonPrefix(string a, string b)
+    {
+        int length = 0;
+        while (length < a.Length && length < b.Length && a[length] == b[length]) length++;
+        return length;
+    }
+
+    // On the watcher's thread.
+    private void Disappeared(string name)
+    {
+        foreach (var input in _inputs)
+        {
+            if (input.Connection!.Name != name) continue;
+            input.ReleaseAll();
+            _messages.WriteLine($"terrain: MIDI input '{name}' is gone; its touches are released (it plays again when it returns)");
+        }
+    }
+
+    // On the watcher's thread, after the connection is connected again (a Launchpad's display thread notices its output's return itself).
+    private void Returned(string name)
+    {
+        foreach (var input in _inputs)
+            if (input.Connection!.Name == name) _messages.WriteLine($"terrain: MIDI input '{name}' is back");
+    }
+
+    private void ShowOnLaunchpads()
+    {
+        try
+        {
+            do
+            {
+                double now = Now;
+                foreach (var launchpad in _launchpads) launchpad.Tick(_board, _terrain, now);
+            }
+            while (!_stopping.Wait(DisplayTick));
+        }
+        catch (Exception failure)
+        {
+            Volatile.Write(ref _displayFault, failure);
+            _messages.WriteLine($"terrain: the Launchpad display stopped: {failure.Message}");
+        }
+    }
+}
