@@ -2,9 +2,10 @@ namespace LatentTerrain.Controllers.Midi;
 
 /// <summary>
 /// Where an open <see cref="MidiInput"/> delivers what arrives: one whole MIDI message per call
-/// (a SysEx message whole, however many packets it came in), on the MIDI API's own thread
-/// (JACK's real-time process thread). Must not block or allocate; the span is valid only
-/// during the call.
+/// (a SysEx message whole, however many packets it came in), on the input's own thread
+/// (<see cref="MidiInput"/>: "midi &lt;port&gt;"), in arrival order. Should not block or allocate: the
+/// input's later messages wait meanwhile. The span is valid only during the call; when the message
+/// arrived is <see cref="MidiInput.ArrivalTimestamp"/>.
 /// </summary>
 public interface IRawMidiReceiver
 {
