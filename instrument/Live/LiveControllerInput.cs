@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LatentTerrain.Controllers.Devices;
 using LatentTerrain.Controllers.Midi;
 using LatentTerrain.Engine.Maps;
@@ -9,8 +10,9 @@ namespace LatentTerrain.Instrument.Live;
 /// <summary>
 /// One MIDI input the live instrument plays: its port, the profile chosen for it and the device
 /// logic its bytes go through. It is the input's <see cref="IRawMidiReceiver"/>: each message is fed
-/// to the controller on the MIDI API's thread (JACK's process thread), stamped with the monotonic
-/// <see cref="LiveControllers.Now"/> taken on arrival; nothing is allocated per message.
+/// to the controller on the input's thread, stamped with its arrival on the monotonic clock of
+/// <see cref="LiveControllers.Now"/> (<see cref="MidiInput.ArrivalTimestamp"/>, taken in RtMidi's
+/// callback); nothing is allocated per message.
 /// </summary>
 public sealed class LiveControllerInput : IRawMidiReceiver
 {
@@ -41,8 +43,9 @@ public sealed class LiveControllerInput : IRawMidiReceiver
 
     public void Receive(ReadOnlySpan<byte> message, double deltaSeconds)
     {
-        double now = LiveControllers.Now;
-        lock (_gate) Controller.Feed(message, now);
+        // Until the input is set (the moment it opens) the message is stamped on entry instead.
+        double arrival = Connection is { } input ? input.ArrivalTimestamp / (double)Stopwatch.Frequency : LiveControllers.Now;
+        lock (_gate) Controller.Feed(message, arrival);
     }
 
     /// <summary>Ends every touch of this input (its device went away, or playing stops).</summary>
@@ -54,9 +57,8 @@ public sealed class LiveControllerInput : IRawMidiReceiver
     /// <summary>
     /// Runs every path a message can take (parser, MPE tracker, pads, XY, mapping, the lock) through
     /// a throwaway input of the same profile onto a throwaway board, so that nothing is compiled on
-    /// JACK's thread when the first real messages come: the first message would otherwise hold that
-    /// thread for milliseconds, past the period, while the sender's next cycle reuses the buffer
-    /// RtMidi is still reading (seen here as a Note On delivered twice and the message after it lost).
+    /// the input's thread when the first real messages come: the first note would otherwise sound
+    /// milliseconds late.
     /// </summary>
     internal static void WarmUp(MappingProfile profile, PlaneBounds bounds, LaunchpadModel launchpad)
     {

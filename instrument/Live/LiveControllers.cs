@@ -17,8 +17,8 @@ namespace LatentTerrain.Instrument.Live;
 /// their live mode.
 /// </summary>
 /// <remarks>
-/// Threads: each input's bytes reach its controller on the MIDI API's thread
-/// (<see cref="LiveControllerInput"/>); the port watcher's thread handles devices leaving and
+/// Threads: each input's bytes reach its controller on that input's own thread
+/// (<see cref="MidiInput"/>, <see cref="LiveControllerInput"/>); the port watcher's thread handles devices leaving and
 /// returning; a display thread of its own sends everything Launchpads get.
 /// Messages for the player (a malformed profile, a device gone or back) go to the given writer,
 /// one line each.

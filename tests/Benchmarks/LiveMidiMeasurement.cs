@@ -12,11 +12,11 @@ namespace LatentTerrain.Tests.Benchmarks;
 /// JACK virtual ports: <c>dotnet run -c Release --project tests -- midi-arrival [messages]</c>.
 /// A JACK server of its own (dummy driver, 48 kHz, 128-frame periods); a sender plays through
 /// virtual ports named like the devices into <see cref="LiveControllers"/> with the built-in
-/// profiles. Per message, the time is taken at the entry of our <see cref="IRawMidiReceiver"/> on
-/// JACK's MIDI thread (the stamp the touch carries) and again right after the board write
-/// (<see cref="StampedCursorOutput"/>): the stream parser, the device logic, the mapping and the
-/// board write, on the thread that does them. The wait for JACK's cycle before it is
-/// <c>MidiLatencyBenchmarks</c>' figure.
+/// profiles. Per message, the time is taken in RtMidi's callback on JACK's thread (C, the stamp the
+/// touch carries: <see cref="MidiInput.ArrivalTimestamp"/>) and again right after the board write
+/// (<see cref="StampedCursorOutput"/>): the queue, the wake-up of the input's thread, the stream
+/// parser, the device logic, the mapping and the board write. The wait for JACK's cycle before it
+/// is <c>MidiLatencyBenchmarks</c>' figure.
 /// </summary>
 public static class LiveMidiMeasurement
 {

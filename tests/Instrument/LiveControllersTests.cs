@@ -53,7 +53,6 @@ public sealed class LiveControllersTests
         using var server = JackServer.Start();
         using var seaboard = MidiOutput.OpenVirtual("Seaboard", clientName: "roli");
         using var controllers = Open(new LiveControllerSettings { Ports = ["Seaboard"] });
-        Prime(seaboard);
 
         // MPE Configuration Message: lower zone, 15 member channels (bend ranges 48 per note, 2 on the manager).
         Send(seaboard, "B0 64 06", "B0 65 00", "B0 06 0F");
@@ -84,7 +83,6 @@ public sealed class LiveControllersTests
         byte[] grey = Map8x8();
 
         var controllers = Open(new LiveControllerSettings { Ports = ["lpx"] });
-        Prime(pads);
 
         var first = leds.WaitFor(2);
         Assert.Equal([.. header, 0x0E, 0x01, 0xF7], first[0]);
@@ -121,7 +119,6 @@ public sealed class LiveControllersTests
         using var server = JackServer.Start();
         using var xy = MidiOutput.OpenVirtual("XY pad", clientName: "xy");
         using var controllers = Open(new LiveControllerSettings { Ports = ["XY pad"], Mappings = [XyProfile()] });
-        Prime(xy);
 
         for (int value = 0; value <= 127; value += 127 / 7)
         {
@@ -141,7 +138,6 @@ public sealed class LiveControllersTests
         var leds = new MessageLog();
         var device = MidiInput.OpenVirtual(LaunchpadPort, leds, clientName: "lpx-leds");
         using var controllers = Open(new LiveControllerSettings { Ports = ["lpx"], WatchInterval = TimeSpan.FromMilliseconds(20) });
-        Prime(pads);
         Send(pads, "90 0B 7F");
         WaitUntil(() => _board.Read(0).Active, "pad 11 pressed");
 
@@ -172,7 +168,6 @@ public sealed class LiveControllersTests
         File.WriteAllText(path, """{ "kind": "mpe-keyboard", "x": { "dimension": "x", "from": [36] }, "y": { "dimension": "y", "from": [0, 1] }, "gain": { "source": "pressure" } }""");
 
         using var controllers = Open(new LiveControllerSettings { Mappings = [path] });
-        Prime(seaboard);
 
         var lines = _messages.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
@@ -216,7 +211,7 @@ public sealed class LiveControllersTests
         // Five board writes per round: start, three moves, end.
         int writes = output.WaitFor(5000);
         Assert.True(writes > 4500, $"only {writes} board writes");
-        // From the 1000th write on: the first ones warm up (the MIDI thread joins the runtime, code is compiled).
+        // From the 1000th write on: the first ones warm up (code is compiled).
         Assert.Equal(0, output.AllocatedSince(1000));
     }
 
@@ -226,17 +221,6 @@ public sealed class LiveControllersTests
         // JACK makes the new connections effective at a later process cycle; what is sent before is lost.
         Thread.Sleep(50);
         return controllers;
-    }
-
-    /// <summary>
-    /// Sends a message every device here ignores (CC1 on channel 1) and waits a little: the first
-    /// message on an input is where JACK's thread joins the .NET runtime, which can hold it past
-    /// its period, and RtMidi then reads the rest of that cycle from a buffer already reused.
-    /// </summary>
-    private static void Prime(MidiOutput device)
-    {
-        device.Send([0xB0, 0x01, 0x00]);
-        Thread.Sleep(30);
     }
 
     private static float X(float fraction) => Plane.XMin + fraction * Plane.Width;

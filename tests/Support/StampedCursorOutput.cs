@@ -6,8 +6,8 @@ namespace LatentTerrain.Tests.Support;
 
 /// <summary>
 /// Writes the cursor board as the live instrument does, then notes, on the writing (MIDI) thread,
-/// how long after the message's arrival the write was done (a touch carries the
-/// <see cref="LiveControllers.Now"/> its <see cref="LiveControllerInput"/> took on entry) and how
+/// how long after the message's arrival the write was done (a touch carries the arrival time
+/// RtMidi's C callback took on JACK's thread, <see cref="Controllers.Midi.MidiInput.ArrivalTimestamp"/>) and how
 /// many bytes that thread has allocated so far. Preallocated, so noting allocates nothing.
 /// </summary>
 public sealed class StampedCursorOutput(CursorBoard board, int capacity) : ICursorOutput
