@@ -122,7 +122,7 @@ public sealed class MidiTransferTests
             ? new byte[] { 0x90, (byte)(i & 0x7F), (byte)(1 + (i >> 7)) }
             : new byte[] { 0xB0, (byte)(i & 0x7F), (byte)(i >> 7) }).ToList();
         // Live objects for every collection to trace and move, so that each one lasts milliseconds.
-        var heap = Enumerable.Range(0, 300_000).Select(i => new object[] { i, i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToArray();
+        var heap = Enumerable.Range(0, 100_000).Select(i => new object[] { i, i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToArray();
         bool sending = true;
         int collections = 0;
         var collector = new Thread(() =>
@@ -131,6 +131,8 @@ public sealed class MidiTransferTests
             {
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 collections++;
+                // A moment between collections for the sender (and, before, for a managed callback to enter).
+                Thread.Sleep(1);
             }
         });
         collector.Start();
