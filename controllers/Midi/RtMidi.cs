@@ -138,10 +138,6 @@ internal static unsafe partial class RtMidi
     public static partial void rtmidi_in_set_callback(RtMidiInHandle device,
         delegate* unmanaged[Cdecl]<double, byte*, nuint, void*, void> callback, void* userData);
 
-    /// <summary>Takes the callback away (RtMidi keeps later messages in its own queue instead); for a handle being released.</summary>
-    [LibraryImport(Library)]
-    public static partial void rtmidi_in_cancel_callback(nint device);
-
     [LibraryImport(Library)]
     public static partial void rtmidi_in_ignore_types(RtMidiInHandle device, [MarshalAs(UnmanagedType.U1)] bool sysEx,
         [MarshalAs(UnmanagedType.U1)] bool timing, [MarshalAs(UnmanagedType.U1)] bool activeSensing);
@@ -169,9 +165,6 @@ internal abstract unsafe class RtMidiHandle() : SafeHandleZeroOrMinusOneIsInvali
 
     /// <summary>Whether RtMidi made its input or output (a wrapper without one tells a failed creation).</summary>
     public bool HasInstance => ((RtMidi.Wrapper*)handle)->Instance != null;
-
-    /// <summary>Whether an input callback is set (cancelling none makes RtMidi print a warning).</summary>
-    public bool HasCallback => ((RtMidi.Wrapper*)handle)->CallbackData != null;
 }
 
 /// <summary>An RtMidiInPtr, freed with rtmidi_in_free.</summary>
@@ -180,9 +173,9 @@ internal sealed class RtMidiInHandle : RtMidiHandle
     protected override bool ReleaseHandle()
     {
         // rtmidi_in_free deletes the callback's data before the input (rtmidi_c.cpp), so the
-        // callback is taken away and the port closed first: no callback can start once the input
-        // has neither (its user data, the queue, is freed only after this).
-        if (HasInstance && HasCallback) RtMidi.rtmidi_in_cancel_callback(handle);
+        // port is closed first: no callback can start once the input has no port. The callback is
+        // not cancelled: RtMidi's JACK thread reads "using a callback" and the callback without a
+        // lock, and could call a null one. The callback's own data, the queue, is freed after this.
         if (HasInstance) RtMidi.rtmidi_close_port_released(handle);
         RtMidi.rtmidi_in_free(handle);
         return true;
