@@ -27,7 +27,7 @@ internal static class PlayCommand
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
         var model = Models.ModelOption();
         var gesture = new Option<string>("--gesture", "-g") { Description = $"play this gesture CSV ({GestureFile.Header}) instead of reading standard input" };
-        var lead = new Option<double>("--lead") { Description = "milliseconds before the device needs it that each block is rendered: lower is quicker, higher is safer; grows by itself after an underrun", DefaultValueFactory = _ => defaults.LeadSeconds!.Value * 1000 };
+        var lead = new Option<double?>("--lead") { Description = "render each block this many milliseconds before the device needs it (1-2 ms is quicker where the kernel wakes timers on time; grows by itself after an underrun) [default: as soon as the device takes a block, two blocks ahead]" };
         var record = new Option<string>("--record") { Description = "also write what is played to this sound file" };
         var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };
         var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
@@ -44,8 +44,8 @@ internal static class PlayCommand
             int period = result.GetValue(frames);
             if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
             int rate = result.GetValue(sampleRate);
-            double leadMs = result.GetValue(lead);
-            if (!(leadMs is >= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
+            double? leadMs = result.GetValue(lead);
+            if (leadMs is not null and not (>= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
             bool builtIn = result.GetValue(model) is null or Models.BuiltIn;
             if (builtIn && rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
             double? length = result.GetValue(seconds);

@@ -34,20 +34,24 @@ public sealed class LivePlayTests
         Assert.Equal(0, CommandResult.Run("render", "--gesture", gesturePath, "--out", renderPath).ExitCode);
         var render = AudioFile.Read(renderPath).Channel(0).ToArray();
 
-        using var codec = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
-        using var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings());
-        instrument.Start();
-        var recording = Record(server, scratch, 5.0, () =>
+        var (recording, underruns) = Take(server, () =>
         {
-            Thread.Sleep(500);
-            instrument.Play(gesture);
+            using var codec = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+            using var instrument = new LiveInstrument(codec, DefaultTerrain.Load(), new LiveSettings());
+            instrument.Start();
+            var recording = Record(server, scratch, 5.0, () =>
+            {
+                Thread.Sleep(500);
+                instrument.Play(gesture);
+            });
+            instrument.Stop();
+            return (recording, instrument.Output.Underruns);
         });
-        instrument.Stop();
 
         int lag = Alignment.Lag(render, recording);
         double correlation = Alignment.Correlation(render, recording, lag);
-        Assert.True(correlation > 0.99, $"correlation {correlation:F4} at lag {lag}; {instrument.Output.Underruns} underruns");
-        Assert.Equal(0, instrument.Output.Underruns);
+        Assert.True(correlation > 0.99, $"correlation {correlation:F4} at lag {lag}; {underruns} underruns");
+        Assert.Equal(0, underruns);
     }
 
     /// <summary>
@@ -90,18 +94,22 @@ public sealed class LivePlayTests
     {
         using var server = JackServer.Start();
         string scratch = Paths.NewScratch();
-        using var instrument = new LiveInstrument(new SineAutoencoder(ratio: 128), LinearTerrain.PitchAlongX(), new LiveSettings());
-        instrument.Start();
-        var recording = Record(server, scratch, 3.5, () =>
+        var (recording, underruns) = Take(server, () =>
         {
-            Thread.Sleep(300);
-            instrument.Synth.Cursors.Move(0, 0f, 0f, 1f);       // 220 Hz
-            Thread.Sleep(1000);
-            instrument.Terrain.Publish(LinearTerrain.PitchAlongX(offset: 1f)); // 440 Hz
-            Thread.Sleep(1000);
-            instrument.Load(new SineAutoencoder(ratio: 256, octaveOffset: 0.5f)); // 622 Hz
+            using var instrument = new LiveInstrument(new SineAutoencoder(ratio: 128), LinearTerrain.PitchAlongX(), new LiveSettings());
+            instrument.Start();
+            var recording = Record(server, scratch, 3.5, () =>
+            {
+                Thread.Sleep(300);
+                instrument.Synth.Cursors.Move(0, 0f, 0f, 1f);       // 220 Hz
+                Thread.Sleep(1000);
+                instrument.Terrain.Publish(LinearTerrain.PitchAlongX(offset: 1f)); // 440 Hz
+                Thread.Sleep(1000);
+                instrument.Load(new SineAutoencoder(ratio: 256, octaveOffset: 0.5f)); // 622 Hz
+            });
+            instrument.Stop();
+            return (recording, instrument.Output.Underruns);
         });
-        instrument.Stop();
 
         int onset = Alignment.Onset(recording);
         var note = recording.AsSpan(onset, Rate * 3);
@@ -110,7 +118,26 @@ public sealed class LivePlayTests
         float largest = Spectrum.LargestStep(note);
         Assert.True(Spectrum.Magnitude(note[^(Rate / 4)..], 622.25, Rate) > 0.1, "the last model does not sound");
         Assert.True(largest <= 1.1f * steady, $"largest step {largest}, steady {steady}");
-        Assert.Equal(0, instrument.Output.Underruns);
+        Assert.Equal(0, underruns);
+    }
+
+    /// <summary>
+    /// Plays and records a take; one the server spoiled itself (its timer woke late: on a busy
+    /// virtual machine its recording client misses what was played, whatever we do, see
+    /// <see cref="JackServer.Xruns"/>) is taken again, three times at most.
+    /// </summary>
+    private static (float[] Recording, long Underruns) Take(JackServer server, Func<(float[], long)> take)
+    {
+        string spoiled = "";
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            int logged = server.Logged().Length;
+            var result = take();
+            string log = server.Logged()[logged..];
+            if (JackServer.Xruns(log).ServerLate == 0) return result;
+            spoiled = log;
+        }
+        throw new InvalidOperationException($"the JACK server itself was late in three takes out of three (the machine is too busy to judge): {spoiled}");
     }
 
     /// <summary>
