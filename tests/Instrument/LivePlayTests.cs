@@ -68,18 +68,24 @@ public sealed class LivePlayTests
         string scratch = Paths.NewScratch(), gesture = Path.Combine(scratch, "eight.csv");
         GestureFile.Save(Performances.Circling(voices: 8, seconds: 60), gesture);
         string dataset = Path.Combine(Paths.Repository, "models", "Defaults", BuiltInDefaults.DatasetFileName);
-        int logged = server.Logged().Length;
-
-        var (exitCode, output, error) = TestProgram.RunTerrain(TimeSpan.FromSeconds(120),
-            "play", "--gesture", gesture, "--train", dataset, "--seconds", "60");
-
-        Assert.True(exitCode == 0, $"exit {exitCode}: {error}");
-        string log = server.Logged()[logged..];
-        var (serverLate, clientLate) = JackServer.Xruns(log);
-        string health = output.Split('\n').Single(line => line.StartsWith("health: ", StringComparison.Ordinal));
+        // A minute the server spoiled itself (its timer woke late, see JackServer.Xruns) is played once more.
+        string output = "", health = "", log = "";
+        int serverLate = 0, clientLate = 0;
+        for (int take = 0; take < 2; take++)
+        {
+            int logged = server.Logged().Length;
+            var (exitCode, printed, error) = TestProgram.RunTerrain(TimeSpan.FromSeconds(120),
+                "play", "--gesture", gesture, "--train", dataset, "--seconds", "60", "--midi", "none");
+            Assert.True(exitCode == 0, $"exit {exitCode}: {error}");
+            output = printed;
+            log = server.Logged()[logged..];
+            (serverLate, clientLate) = JackServer.Xruns(log);
+            health = output.Split('\n').Single(line => line.StartsWith("health: ", StringComparison.Ordinal));
+            if (serverLate == 0) break;
+        }
         Assert.True(health == "health: underruns 0, device gaps 0, synth thread allocated 0 B, garbage collections 0" && clientLate == 0,
             $"{health}; {clientLate} cycles the server waited for us ({serverLate} it started late itself): {log}");
-        // The trainer ran: the loss it reports at the end is lower than the terrain's at the start.
+        // The trainer ran all along: the status line told of its epochs every second.
         var epochs = output.Split('\n').Where(line => line.Contains("training epoch", StringComparison.Ordinal)).ToArray();
         Assert.True(epochs.Length > 30, $"the status told of training {epochs.Length} times: {output}");
     }
