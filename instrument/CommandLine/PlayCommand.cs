@@ -66,7 +66,7 @@ internal static class PlayCommand
             using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, LeadSeconds = leadMs / 1000 }, recordPath);
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
-            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; expected latency {instrument.ExpectedLatencySeconds * 1000:F1} ms");
+            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by PortAudio's figures (measured: README, Performance)");
 
             // Disposed however the command ends (Ctrl-C cancels the token and the loop below ends): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
@@ -180,7 +180,7 @@ internal sealed class StatusLine(TextWriter console)
     private static string Text(LiveInstrument instrument, TimeSpan elapsed)
     {
         var output = instrument.Output;
-        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency <= {instrument.ExpectedLatencySeconds * 1000:F1} ms (lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms)";
+        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms (lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms)";
         string training = instrument.Training is { } t ? $" | training epoch {t.Epoch} loss {t.Loss:G3}{(t.Message != null ? $" ({t.Message})" : "")}" : "";
         var faults = instrument.Synth.Faults;
         string decoding = faults.Count > 0 ? $" | DECODER FAILED on {faults.Count} frames (silenced): {faults.Last}" : "";

@@ -139,8 +139,10 @@ public sealed class LiveInstrument : IDisposable
     public SynthThread SynthThread => _synthThread;
 
     /// <summary>
-    /// The longest control-to-sound latency to expect: a move waits up to a block for the next one to
-    /// start, which is rendered the lead before the device takes it, plus the device's own buffer.
+    /// Control-to-sound latency by the figures at hand: a move waits up to a block for the next one
+    /// to start, which is rendered the lead before the device takes it, plus the device's buffer as
+    /// PortAudio reports it. Under JACK's dummy driver the measured latency is about 2.7 ms more
+    /// (its buffer is two periods, PortAudio reports one): README, Performance.
     /// </summary>
     public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Output.ReportedLatency;
 
