@@ -15,7 +15,12 @@ public sealed record LiveSettings
     /// <summary>The device's period and the synth's block.</summary>
     public int Frames { get; init; } = 128;
     public int Channels { get; init; } = 2;
-    /// <summary>The most blocks kept queued between the synth thread and the callback.</summary>
+    /// <summary>
+    /// The most blocks kept queued between the synth thread and the callback: each is a period of
+    /// latency, and a period the synth thread may wake late without an underrun. Two by default,
+    /// because on the virtual machines we build on one block underran a few times in two minutes
+    /// (README, Performance); one where the kernel wakes real-time threads on time.
+    /// </summary>
     public int AheadBlocks { get; init; } = 2;
     /// <summary>
     /// How long before the callback needs it each block is rendered (see SynthThread), or null (the

@@ -34,11 +34,12 @@ public sealed partial class JackServer : IDisposable
     private Process process;
     private readonly StringBuilder log = new();
 
-    private JackServer(string name, int sampleRate, int period)
+    private JackServer(string name, int sampleRate, int period, bool synchronous)
     {
         Name = name;
         SampleRate = sampleRate;
         Period = period;
+        Synchronous = synchronous;
         selection = Select(name);
         try
         {
@@ -57,18 +58,24 @@ public sealed partial class JackServer : IDisposable
     public string Name { get; }
     public int SampleRate { get; }
     public int Period { get; }
+    /// <summary>
+    /// Whether the server runs in synchronous mode (jackd -S): it waits for its clients within
+    /// the cycle and plays their output in that same cycle, a period sooner than JACK 2's default
+    /// asynchronous mode, which plays what clients wrote in the cycle before.
+    /// </summary>
+    public bool Synchronous { get; }
     public int ProcessId => process.Id;
 
     /// <summary>Starts a server under a fresh name and waits until clients can connect.</summary>
     /// <exception cref="InvalidOperationException">PortAudio is already initialised, so it would not see this server.</exception>
-    public static JackServer Start(int sampleRate = 48000, int period = 128)
+    public static JackServer Start(int sampleRate = 48000, int period = 128, bool synchronous = false)
     {
         if (PortAudioLibrary.IsInitialised)
         {
             throw new InvalidOperationException(
                 "PortAudio is still initialised (a test left an AudioOutput or PortAudioLibrary open?), so it would not see a new JACK server");
         }
-        return new JackServer($"lt{Environment.ProcessId}-{Interlocked.Increment(ref servers)}", sampleRate, period);
+        return new JackServer($"lt{Environment.ProcessId}-{Interlocked.Increment(ref servers)}", sampleRate, period, synchronous);
     }
 
     /// <summary>
@@ -157,7 +164,9 @@ public sealed partial class JackServer : IDisposable
         // without it this 2-core machine lets JACK miss its 2.7 ms deadlines a few times a second.
         // "-r" before "-d" would mean no-realtime; after "-d dummy" it is the driver's sample rate.
         string scheduling = Environment.IsPrivilegedProcess ? "-R" : "--no-realtime";
-        foreach (string argument in new[] { "-n", Name, scheduling, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}", "-m" })
+        string[] mode = Synchronous ? ["-S"] : [];
+        string[] arguments = ["-n", Name, scheduling, .. mode, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}", "-m"];
+        foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         var started = Process.Start(start) ?? throw new InvalidOperationException("cannot start jackd");
         started.OutputDataReceived += (_, line) => Log(line.Data);
