@@ -26,7 +26,7 @@ public sealed class SynthThread : IDisposable
     private volatile bool _stopping;
     private volatile Action<long>? _beforeBlock;
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
-    private long _leadTicks, _underrunsSeen, _wakeTarget, _worstWakeTicks, _worstBlockTicks;
+    private long _leadTicks, _underrunsSeen, _worstBlockTicks;
     private readonly long _maxLeadTicks;
     private readonly int _sampleRate;
     private readonly Stopwatch _clock = new();
@@ -78,9 +78,6 @@ public sealed class SynthThread : IDisposable
     public double LeadSeconds => (double)Interlocked.Read(ref _leadTicks) / Stopwatch.Frequency;
     public const double LeadStepSeconds = 0.0005;
 
-    /// <summary>The latest this thread has woken after the moment it slept until, since the start: the scheduler's share of an underrun.</summary>
-    public double WorstWakeSeconds => (double)Interlocked.Read(ref _worstWakeTicks) / Stopwatch.Frequency;
-
     /// <summary>The longest a block has taken to render, since the start: the synth's share of an underrun.</summary>
     public double WorstBlockSeconds => (double)Interlocked.Read(ref _worstBlockTicks) / Stopwatch.Frequency;
 
@@ -115,11 +112,6 @@ public sealed class SynthThread : IDisposable
             {
                 if (WaitUntilDue()) continue;
                 long start = Stopwatch.GetTimestamp();
-                if (_wakeTarget != 0)
-                {
-                    if (start - _wakeTarget > _worstWakeTicks) Interlocked.Exchange(ref _worstWakeTicks, start - _wakeTarget);
-                    _wakeTarget = 0;
-                }
                 int collections = GC.CollectionCount(0);
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
                 _beforeBlock?.Invoke(Interlocked.Read(ref _renderedFrames));
@@ -163,9 +155,7 @@ public sealed class SynthThread : IDisposable
         long due = readTime + (long)((double)(_renderedFrames - readFrame) / _sampleRate * Stopwatch.Frequency);
         long wake = due - _leadTicks, now = Stopwatch.GetTimestamp();
         if (wake <= now) return false;
-        long until = Math.Min(wake, now + 5 * Stopwatch.Frequency / 1000);
-        AudioRing.SleepUntil(until);
-        _wakeTarget = until;
+        AudioRing.SleepUntil(Math.Min(wake, now + 5 * Stopwatch.Frequency / 1000));
         return true;
     }
 

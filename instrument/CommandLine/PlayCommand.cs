@@ -27,7 +27,8 @@ internal static class PlayCommand
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
         var model = Models.ModelOption();
         var gesture = new Option<string>("--gesture", "-g") { Description = $"play this gesture CSV ({GestureFile.Header}) instead of reading standard input" };
-        var lead = new Option<double>("--lead") { Description = "milliseconds before the device needs it that each block is rendered: lower is quicker, higher is safer; grows by itself after an underrun", DefaultValueFactory = _ => defaults.LeadSeconds!.Value * 1000 };
+        var ahead = new Option<int>("--ahead") { Description = "blocks queued for the device: 2 forgives the synth thread waking up to a period late; 1 is heard a period sooner", DefaultValueFactory = _ => defaults.AheadBlocks };
+        var lead = new Option<double?>("--lead") { Description = "render each block this many milliseconds before the device needs it (1-2 ms is quicker where the kernel wakes timers on time; grows by itself after an underrun) [default: as soon as the device takes a block, --ahead blocks ahead]" };
         var record = new Option<string>("--record") { Description = "also write what is played to this sound file" };
         var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };
         var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
@@ -37,15 +38,17 @@ internal static class PlayCommand
 
         var command = new Command("play", "Play the instrument live (headless for now: a gesture file or standard input moves the cursors).")
         {
-            device, frames, sampleRate, lead, terrain, model, gesture, record, seconds, train, epochs, midi, mapping,
+            device, frames, sampleRate, ahead, lead, terrain, model, gesture, record, seconds, train, epochs, midi, mapping,
         };
         command.SetAction((result, cancel) =>
         {
             int period = result.GetValue(frames);
             if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
             int rate = result.GetValue(sampleRate);
-            double leadMs = result.GetValue(lead);
-            if (!(leadMs is >= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
+            int queued = result.GetValue(ahead);
+            if (queued is < 1 or > 8) throw new UsageException($"--ahead {queued}: must be 1..8 blocks");
+            double? leadMs = result.GetValue(lead);
+            if (leadMs is not null and not (>= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
             bool builtIn = result.GetValue(model) is null or Models.BuiltIn;
             if (builtIn && rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
             double? length = result.GetValue(seconds);
@@ -63,10 +66,10 @@ internal static class PlayCommand
             // A model file plays at its own rate; live resampling is not built, so the device must run at it.
             if (autoencoder.SampleRate != rate)
                 throw new UsageException($"{autoencoder.Name} plays at {autoencoder.SampleRate} Hz: run the device at that rate and pass --sample-rate {autoencoder.SampleRate}");
-            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, LeadSeconds = leadMs / 1000 }, recordPath);
+            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 }, recordPath);
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
-            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; expected latency {instrument.ExpectedLatencySeconds * 1000:F1} ms");
+            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by PortAudio's figures (measured: README, Performance)");
 
             // Disposed however the command ends (Ctrl-C cancels the token and the loop below ends): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
@@ -180,7 +183,7 @@ internal sealed class StatusLine(TextWriter console)
     private static string Text(LiveInstrument instrument, TimeSpan elapsed)
     {
         var output = instrument.Output;
-        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency <= {instrument.ExpectedLatencySeconds * 1000:F1} ms (lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms)";
+        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms (lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms)";
         string training = instrument.Training is { } t ? $" | training epoch {t.Epoch} loss {t.Loss:G3}{(t.Message != null ? $" ({t.Message})" : "")}" : "";
         var faults = instrument.Synth.Faults;
         string decoding = faults.Count > 0 ? $" | DECODER FAILED on {faults.Count} frames (silenced): {faults.Last}" : "";

@@ -15,17 +15,23 @@ public sealed record LiveSettings
     /// <summary>The device's period and the synth's block.</summary>
     public int Frames { get; init; } = 128;
     public int Channels { get; init; } = 2;
-    /// <summary>The most blocks kept queued between the synth thread and the callback.</summary>
+    /// <summary>
+    /// The most blocks kept queued between the synth thread and the callback: each is a period of
+    /// latency, and a period the synth thread may wake late without an underrun. Two by default,
+    /// because on the virtual machines we build on one block underran a few times in two minutes
+    /// (README, Performance); one where the kernel wakes real-time threads on time.
+    /// </summary>
     public int AheadBlocks { get; init; } = 2;
     /// <summary>
-    /// How long before the callback needs it each block is rendered (see SynthThread). A block
-    /// renders in well under a millisecond; the rest is room for the scheduler to wake the synth
-    /// thread late. 4 ms covers the worst real-time wake-up measured on the virtual machines we
-    /// build on (3 ms, cyclictest); a machine with a low-latency kernel plays safely at 1 ms
-    /// (`--lead 1`). It grows by itself after an underrun. Null renders as soon as there is room
-    /// (lead = the whole queue).
+    /// How long before the callback needs it each block is rendered (see SynthThread), or null (the
+    /// default) to render each block as soon as the callback has taken one, the whole queue ahead.
+    /// A lead of 1 to 2 ms makes a move heard 3 to 4 ms sooner where the kernel wakes a sleeping
+    /// real-time thread on time; on the virtual machines we build on a timer wake-up comes up to
+    /// 3 ms late (cyclictest) and a 2 to 4 ms lead underruns several times a minute, while a thread
+    /// woken by the callback itself plays a minute of eight voices with none. It grows by itself after
+    /// an underrun.
     /// </summary>
-    public double? LeadSeconds { get; init; } = 0.004;
+    public double? LeadSeconds { get; init; }
 }
 
 /// <summary>
@@ -138,8 +144,10 @@ public sealed class LiveInstrument : IDisposable
     public SynthThread SynthThread => _synthThread;
 
     /// <summary>
-    /// The longest control-to-sound latency to expect: a move waits up to a block for the next one to
-    /// start, which is rendered the lead before the device takes it, plus the device's own buffer.
+    /// Control-to-sound latency by the figures at hand: a move waits up to a block for the next one
+    /// to start, which is rendered the lead before the device takes it, plus the device's buffer as
+    /// PortAudio reports it. Under JACK's dummy driver the measured latency is about 2.7 ms more
+    /// (its buffer is two periods, PortAudio reports one): README, Performance.
     /// </summary>
     public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Output.ReportedLatency;
 

@@ -141,4 +141,55 @@ public sealed class AudioRingTests
         Assert.Null(failure);
         Assert.Equal(0, ring.Count);
     }
+
+    /// <summary>
+    /// The C callback PortAudio calls, called here directly as the device would: it plays what the
+    /// ring holds, silence and an underrun for what it lacks, counts frames, records where its first
+    /// frame is heard and when it ran, and wakes a writer waiting for space.
+    /// </summary>
+    [Fact]
+    public unsafe void The_callback_plays_the_ring_and_counts_what_it_lacks()
+    {
+        using var ring = new AudioRing(256, 2);
+        var output = new float[2 * 128];
+        var time = new PortAudio.StreamCallbackTimeInfo[1];
+        var play = NativeAudio.PlayCallback;
+        int Play()
+        {
+            fixed (float* samples = output)
+            fixed (PortAudio.StreamCallbackTimeInfo* info = time)
+                return play(null, samples, 128, info, 0, (void*)ring.Native);
+        }
+
+        Assert.False(ring.TryGetLastRead(out _, out _));
+        Array.Fill(output, 9f);
+        Assert.Equal(0, Play());
+        Assert.All(output, sample => Assert.Equal(0f, sample));
+        Assert.Equal(1, ring.UnderrunCount);
+
+        var frames = Enumerable.Range(0, 2 * 200).Select(i => (float)i).ToArray();
+        ring.Write(frames);
+        bool woken = false;
+        var waiter = new Thread(() => woken = ring.WaitForSpace(2_000_000));
+        waiter.Start();
+        long before = Stopwatch.GetTimestamp();
+        time[0].OutputBufferDacTime = 20.0;
+        Play();
+        Assert.True(waiter.Join(TimeSpan.FromSeconds(2)) && woken, "the writer was not woken");
+        Assert.Equal(frames[..256], output);
+        Assert.Equal(1, ring.UnderrunCount);
+        Assert.True(ring.TryGetLastRead(out long first, out long ran));
+        Assert.Equal(0, first);
+        Assert.InRange(ran, before, Stopwatch.GetTimestamp());
+        Assert.True(ring.TryReadClock(out _, out double heardAt, out _));
+        Assert.Equal(20.0, heardAt);
+
+        Play();   // 72 frames left: played, then silence
+        Assert.Equal(frames[256..], output[..144]);
+        Assert.All(output[144..], sample => Assert.Equal(0f, sample));
+        Assert.Equal(2, ring.UnderrunCount);
+        Assert.Equal(3 * 128, ring.FramesPlayed);
+        Assert.True(ring.TryGetLastRead(out first, out _));
+        Assert.Equal(128, first);
+    }
 }

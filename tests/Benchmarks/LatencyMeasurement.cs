@@ -14,7 +14,7 @@ namespace LatentTerrain.Tests.Benchmarks;
 
 /// <summary>
 /// Control-to-sound latency of the live instrument, measured, not computed:
-/// <c>dotnet run -c Release --project tests -- latency [trials]</c>. For each model it starts a JACK
+/// <c>dotnet run -c Release --project tests -- latency [trials] [--ahead N] [--lead MS] [--sync]</c>. For each model it starts a JACK
 /// server of its own (dummy driver, 48 kHz, 128-frame periods), plays the default terrain and, at
 /// random moments, either puts a finger down on silence (a note) or moves a sounding finger
 /// across the plane (a move), noting PortAudio's stream time of each cursor write. The instrument
@@ -31,8 +31,8 @@ public static class LatencyMeasurement
 
     public static int Run(string[] arguments)
     {
-        int trials = arguments is [var count, ..] ? int.Parse(count, CultureInfo.InvariantCulture) : 40;
-        double? lead = arguments is [_, var ms] ? (ms == "none" ? null : double.Parse(ms, CultureInfo.InvariantCulture) / 1000) : new LiveSettings().LeadSeconds;
+        var options = LiveOptions.Parse(arguments);
+        int trials = options.Positional is string count ? int.Parse(count, CultureInfo.InvariantCulture) : 40;
         string models = Paths.NewScratch();
         PeerPython.Run(Path.Combine(Paths.Repository, "tests", "peer", "nn_models.py"), models, "--ratio", "2048", "--only-streaming");
         var cases = new (string Name, Func<IAutoencoder> Open)[]
@@ -41,13 +41,13 @@ public static class LatencyMeasurement
             ("built-in codec, frame 2048", () => new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 2048 })),
             ("TorchScript test decoder, frame 2048", () => TorchScriptModel.Open(Path.Combine(models, "streaming_r44100.ts"), new ModelOptions { SampleRate = Rate })),
         };
-        Console.WriteLine($"lead {(lead is double l ? $"{l * 1000:F1} ms" : "none (two blocks queued)")}, {trials} trials of each kind");
+        Console.WriteLine($"{options.Describe()}, {trials} trials of each kind");
         Console.WriteLine("| model | what | min | median | mean | 95th pct | max | jitter (std) | underruns |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (name, open) in cases)
         {
             using var model = open();
-            var (notes, moves, underruns) = Measure(model, trials, lead);
+            var (notes, moves, underruns) = Measure(model, trials, options);
             Console.WriteLine(Row(name, "note on silence", notes, underruns));
             Console.WriteLine(Row(name, "move of a sounding finger", moves, underruns));
         }
@@ -64,15 +64,15 @@ public static class LatencyMeasurement
             $"{Ms(latencies[(int)(0.95 * (latencies.Length - 1))])} | {Ms(latencies[^1])} | {Ms(std)} | {underruns} |";
     }
 
-    private static (double[] Notes, double[] Moves, long Underruns) Measure(IAutoencoder model, int trials, double? lead)
+    private static (double[] Notes, double[] Moves, long Underruns) Measure(IAutoencoder model, int trials, LiveOptions options)
     {
-        using var server = JackServer.Start();
+        using var server = JackServer.Start(synchronous: options.Synchronous);
         string recording = Path.Combine(Paths.NewScratch(), "played.wav");
         var terrain = DefaultTerrain.Load();
         var random = new Random(model.Ratio);
         var trial = new Trial[trials];
         LiveInstrument instrument;
-        using (instrument = new LiveInstrument(model, terrain, new LiveSettings { LeadSeconds = lead }, recording))
+        using (instrument = new LiveInstrument(model, terrain, options.Settings, recording))
         {
             instrument.Start();
             Thread.Sleep(300);

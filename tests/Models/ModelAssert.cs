@@ -35,4 +35,24 @@ internal static class ModelAssert
         }
         return planar;
     }
+
+    /// <summary>After one call each, a voice's decoder and a batch of four decode twenty frames without allocating.</summary>
+    public static void DecodesWithoutAllocating<TModel>(TModel model) where TModel : IAutoencoder, IBatchDecoding
+    {
+        using var decoder = model.CreateDecoder();
+        using var batch = model.CreateBatchDecoder(4);
+        var latent = TestModels.Torch.Latents.AsSpan(0, model.LatentSize).ToArray();
+        var latents = new float[4 * model.LatentSize];
+        var audio = new float[4 * model.Ratio];
+        decoder.Decode(latent, audio);
+        batch.Decode(latents, audio);
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                decoder.Decode(latent, audio);
+                batch.Decode(latents, audio);
+            }
+        }));
+    }
 }

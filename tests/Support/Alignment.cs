@@ -46,4 +46,25 @@ public static class Alignment
         double covariance = sab - sa * sb / n, varianceA = saa - sa * sa / n, varianceB = sbb - sb * sb / n;
         return varianceA > 0 && varianceB > 0 ? covariance / Math.Sqrt(varianceA * varianceB) : 0;
     }
+
+    /// <summary>
+    /// Where a recording departs from its reference: the quarter seconds of the reference whose
+    /// correlation at <paramref name="lag"/> is below <paramref name="threshold"/>, each with that
+    /// correlation and the best one within a period of 128 frames either side (a period lost or
+    /// repeated shows as a good correlation a period away), for a failure message.
+    /// </summary>
+    public static string Departures(float[] reference, float[] recording, int lag, double threshold = 0.99, int sampleRate = 48000)
+    {
+        int segment = sampleRate / 4;
+        var departures = new List<string>();
+        for (int start = 0; start + segment <= reference.Length; start += segment)
+        {
+            var piece = reference[start..(start + segment)];
+            double here = Correlation(piece, recording, lag + start);
+            if (here >= threshold) continue;
+            var (shift, best) = Enumerable.Range(-128, 257).Select(d => (d, Correlation(piece, recording, lag + start + d))).MaxBy(c => c.Item2);
+            departures.Add($"{(double)start / sampleRate:F2} s: {here:F3} (best {best:F3} at {shift:+0;-0;0} frames)");
+        }
+        return departures.Count == 0 ? "none" : string.Join(", ", departures);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using LatentTerrain.Engine.Audio;
 
 namespace LatentTerrain.Tests.Support;
@@ -33,11 +34,12 @@ public sealed partial class JackServer : IDisposable
     private Process process;
     private readonly StringBuilder log = new();
 
-    private JackServer(string name, int sampleRate, int period)
+    private JackServer(string name, int sampleRate, int period, bool synchronous)
     {
         Name = name;
         SampleRate = sampleRate;
         Period = period;
+        Synchronous = synchronous;
         selection = Select(name);
         try
         {
@@ -56,18 +58,24 @@ public sealed partial class JackServer : IDisposable
     public string Name { get; }
     public int SampleRate { get; }
     public int Period { get; }
+    /// <summary>
+    /// Whether the server runs in synchronous mode (jackd -S): it waits for its clients within
+    /// the cycle and plays their output in that same cycle, a period sooner than JACK 2's default
+    /// asynchronous mode, which plays what clients wrote in the cycle before.
+    /// </summary>
+    public bool Synchronous { get; }
     public int ProcessId => process.Id;
 
     /// <summary>Starts a server under a fresh name and waits until clients can connect.</summary>
     /// <exception cref="InvalidOperationException">PortAudio is already initialised, so it would not see this server.</exception>
-    public static JackServer Start(int sampleRate = 48000, int period = 128)
+    public static JackServer Start(int sampleRate = 48000, int period = 128, bool synchronous = false)
     {
         if (PortAudioLibrary.IsInitialised)
         {
             throw new InvalidOperationException(
                 "PortAudio is still initialised (a test left an AudioOutput or PortAudioLibrary open?), so it would not see a new JACK server");
         }
-        return new JackServer($"lt{Environment.ProcessId}-{Interlocked.Increment(ref servers)}", sampleRate, period);
+        return new JackServer($"lt{Environment.ProcessId}-{Interlocked.Increment(ref servers)}", sampleRate, period, synchronous);
     }
 
     /// <summary>
@@ -104,18 +112,31 @@ public sealed partial class JackServer : IDisposable
     /// <summary>
     /// Records <paramref name="seconds"/> of <paramref name="ports"/> (by default both
     /// system:monitor ports: what is played) into a 32-bit float WAV at <paramref name="path"/>,
-    /// one channel per port, with jack_capture; returns when the file is written. The file
-    /// may start with one period of silence: jack_capture records before its connections carry sound.
+    /// one channel per port, with jack_capture; returns when the file is written, with what
+    /// jack_capture said and the xruns JACK told it of while it recorded (some of which the
+    /// server's log does not show: see <see cref="Xruns"/>). The file's first period is recorded
+    /// before the connections carry sound: it holds silence, or the last period the server played
+    /// before (a previous take's).
     /// </summary>
-    public void Record(double seconds, string path, params string[] ports)
+    public Capture Record(double seconds, string path, params string[] ports)
     {
         if (ports.Length == 0) ports = ["system:monitor_1", "system:monitor_2"];
-        string[] arguments = ["-d", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--daemon",
+        // Console off and no stdin, but its warnings kept; a buffer for the whole take, so a slow
+        // disk on a busy machine cannot make it drop frames.
+        string duration = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string buffer = (seconds + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] arguments = ["-d", duration, "-ns", "-dc", "-B", buffer,
             .. ports.SelectMany(port => new[] { "--port", port }), path];
         var (exitCode, output) = Run("jack_capture", TimeSpan.FromSeconds(seconds + 20), arguments);
         if (exitCode != 0 || !File.Exists(path))
             throw new InvalidOperationException($"jack_capture {string.Join(' ', arguments)} failed ({exitCode}): {output}");
+        string said = Regex.Replace(output, @"\e\[[0-9;]*m", "").Trim();
+        var xruns = Regex.Match(said, @"encountered (\d+) jack x-runs");
+        return new Capture(said, xruns.Success ? int.Parse(xruns.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0);
     }
+
+    /// <summary>What jack_capture said, and how many xruns JACK notified it of while it recorded.</summary>
+    public sealed record Capture(string Said, int Xruns);
 
     /// <summary>Stops the server by its process id: SIGTERM, then SIGKILL if it lingers for three seconds.</summary>
     public void Dispose()
@@ -143,14 +164,28 @@ public sealed partial class JackServer : IDisposable
         // without it this 2-core machine lets JACK miss its 2.7 ms deadlines a few times a second.
         // "-r" before "-d" would mean no-realtime; after "-d dummy" it is the driver's sample rate.
         string scheduling = Environment.IsPrivilegedProcess ? "-R" : "--no-realtime";
-        foreach (string argument in new[] { "-n", Name, scheduling, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}", "-m" })
+        string[] mode = Synchronous ? ["-S"] : [];
+        string[] arguments = ["-n", Name, scheduling, .. mode, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}", "-m"];
+        foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         var started = Process.Start(start) ?? throw new InvalidOperationException("cannot start jackd");
         started.OutputDataReceived += (_, line) => Log(line.Data);
         started.ErrorDataReceived += (_, line) => Log(line.Data);
         started.BeginOutputReadLine();
         started.BeginErrorReadLine();
-        WaitUntilReady(started);
+        try
+        {
+            WaitUntilReady(started);
+        }
+        catch
+        {
+            // A server that never became ready would otherwise outlive the test and hold its
+            // slot in JACK's registry of servers (eight at most on a machine).
+            if (!started.HasExited) started.Kill();
+            started.WaitForExit();
+            RemoveLeftovers();
+            throw;
+        }
         return started;
     }
 
@@ -166,7 +201,6 @@ public sealed partial class JackServer : IDisposable
             if (exitCode == 0 && output.Contains("system:playback_1")) return;
             Thread.Sleep(20);
         }
-        server.Kill();
         throw new TimeoutException($"jackd '{Name}' was not ready after 10 s: {Logged()}");
     }
 

@@ -13,11 +13,14 @@ public static class TestProgram
     public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments) =>
         Execute(typeof(TestProgram).Assembly.Location, timeout, arguments);
 
-    /// <summary>Runs the instrument's own program (the Release build scripts/setup made), as `./terrain` does.</summary>
-    public static (int ExitCode, string Output, string Error) RunTerrain(TimeSpan timeout, params string[] arguments) =>
-        Execute(Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll"), timeout, arguments);
+    /// <summary>
+    /// Runs the instrument's own program (the Release build scripts/setup made), as `./terrain` does;
+    /// <paramref name="onLine"/> sees each line it prints, as it prints it.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) RunTerrain(TimeSpan timeout, Action<string>? onLine, params string[] arguments) =>
+        Execute(Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll"), timeout, arguments, onLine);
 
-    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments)
+    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -28,7 +31,16 @@ public static class TestProgram
         foreach (string argument in new[] { "exec", assembly }.Concat(arguments))
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
-        var output = process.StandardOutput.ReadToEndAsync();
+        var output = Task.Run(() =>
+        {
+            var printed = new System.Text.StringBuilder();
+            while (process.StandardOutput.ReadLine() is string line)
+            {
+                printed.AppendLine(line);
+                onLine?.Invoke(line);
+            }
+            return printed.ToString();
+        });
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
