@@ -14,6 +14,7 @@ public abstract class MidiConnection : IDisposable
     private protected readonly Lock Gate = new();
     private readonly string localPortName;
     private bool connected;
+    private int connections;
 
     private protected MidiConnection(RtMidiHandle device, MidiApi api, string localPortName)
     {
@@ -35,6 +36,13 @@ public abstract class MidiConnection : IDisposable
     /// <summary>False while the port it connects to is gone (as <see cref="MidiPortWatcher"/> last saw); a virtual port is always connected.</summary>
     public bool IsConnected => Port == null || Volatile.Read(ref connected);
 
+    /// <summary>
+    /// How many times it has connected to its port: a device that went away and came back has a
+    /// new count, however briefly <see cref="IsConnected"/> was false, so a sender polling it knows
+    /// that the device starts afresh (a Launchpad back in live mode, its lights off).
+    /// </summary>
+    public int Connections => Volatile.Read(ref connections);
+
     public bool IsDisposed => Device.IsClosed;
 
     private protected RtMidiHandle Device { get; }
@@ -55,6 +63,7 @@ public abstract class MidiConnection : IDisposable
         }
         RtMidi.Call(Device, $"opening MIDI {direction} {port}", device => RtMidi.rtmidi_open_port(device, (uint)index, localPortName));
         Port = port with { Name = names[index], PortIndex = index };
+        Interlocked.Increment(ref connections);
         Volatile.Write(ref connected, true);
     }
 

@@ -32,18 +32,23 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
     private double _lastRedraw;
     /// <summary>When programmer mode and the whole picture are to be sent (again): after opening, and after the device returns.</summary>
     private double _restartAt = double.NaN;
+    /// <summary>The output's <see cref="MidiConnection.Connections"/> that programmer mode was sent on.</summary>
+    private int _connection;
 
     public MidiOutput Output { get; } = output;
 
     /// <summary>Sends what is due at <paramref name="now"/> (seconds on <see cref="LiveControllers.Now"/>).</summary>
     public void Tick(CursorBoard board, TerrainSnapshots terrain, double now)
     {
-        // The watcher reconnects the output on its own thread; noticing that here keeps programmer mode first.
+        // The watcher reconnects the output on its own thread; noticing that here keeps programmer
+        // mode first. A connection made since the last send is a device that came back, even when
+        // this thread never saw it gone.
         if (!Output.IsConnected)
         {
             _restartAt = double.NaN;
             return;
         }
+        if (Output.Connections != _connection && _restartAt == double.NegativeInfinity) _restartAt = double.NaN;
         if (double.IsNaN(_restartAt)) _restartAt = now + Settling.TotalSeconds;
         if (now < _restartAt) return;
         try
@@ -61,6 +66,7 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
     {
         if (_restartAt != double.NegativeInfinity)
         {
+            _connection = Output.Connections;
             Output.Send(LaunchpadProtocol.ProgrammerMode(model, true));
             _display = new LaunchpadDisplay(new LaunchpadLights(model), bounds);
             _shownVersion = -1;

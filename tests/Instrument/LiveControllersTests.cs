@@ -141,8 +141,10 @@ public sealed class LiveControllersTests
         Send(pads, "90 0B 7F");
         WaitUntil(() => _board.Read(0).Active, "pad 11 pressed");
 
-        pads.Dispose();
+        // Unplugged: both ports go in the same look of the watcher (it polls, so a port gone and
+        // back between two looks would not be noticed: the lights' port goes first).
         device.Dispose();
+        pads.Dispose();
         WaitUntil(() => !_board.Read(0).Active, "the touch released when the device went away");
         WaitUntil(() => _messages.ToString().Contains("'lpx:Launchpad X LPX MIDI' is gone"), "the loss reported");
 
@@ -151,7 +153,7 @@ public sealed class LiveControllersTests
         using var deviceAgain = MidiInput.OpenVirtual(LaunchpadPort, ledsAgain, clientName: "lpx-leds");
         WaitUntil(() => _messages.ToString().Contains("'lpx:Launchpad X LPX MIDI' is back"), "the return reported");
         var again = ledsAgain.WaitFor(2);
-        Assert.True(again.Length == 2, $"{again.Length} messages to the returned Launchpad; display fault {controllers.DisplayFault}; messages: {_messages}");
+        Assert.True(again.Length == 2, $"{again.Length} messages to the returned Launchpad; display fault {controllers.DisplayFault}; messages: {_messages}; ports: {string.Join(", ", server.Ports())}; connections: {server.Connections()}");
         Assert.Equal([0xF0, 0x00, 0x20, 0x29, 0x02, 0x0C, 0x0E, 0x01, 0xF7], again[0]);
         Assert.Equal(7 + 64 * 5 + 1, again[1].Length);
         Send(returned, "90 58 7F");

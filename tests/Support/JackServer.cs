@@ -101,6 +101,8 @@ public sealed partial class JackServer : IDisposable
     }
 
     /// <summary>The server's ports, as jack_lsp lists them.</summary>
+    public string Connections() => Run("jack_lsp", TimeSpan.FromSeconds(10), "-c").Output;
+
     public string[] Ports()
     {
         var (exitCode, output) = Run("jack_lsp", TimeSpan.FromSeconds(10));
