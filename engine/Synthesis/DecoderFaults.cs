@@ -2,8 +2,10 @@ namespace LatentTerrain.Engine.Synthesis;
 
 /// <summary>
 /// What went wrong in the voices' decoders while playing: a model that threw, or returned NaN or
-/// infinite samples, for a frame. The voice plays that frame as silence and the synth plays on;
-/// the status line tells the performer. Written by the synth thread only, read by anyone.
+/// infinite samples, for a frame. The voice plays that frame as silence, resets its decoder and,
+/// after <see cref="Voice.MutedAfterFailures"/> such frames in a row, stays silent until its next
+/// note; the synth plays on and the status line tells the performer. Written by the synth thread
+/// only, read by anyone.
 /// </summary>
 public sealed class DecoderFaults
 {

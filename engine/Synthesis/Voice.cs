@@ -20,6 +20,13 @@ internal sealed class Voice : IDisposable
     private readonly float _glide, _attackStep, _releaseStep, _gainCoefficient, _voiceGain;
     private float _envelope, _gain, _targetGain;
     private bool _gate, _hasTarget;
+    private int _failures;             // frames in a row the decoder failed on
+
+    /// <summary>
+    /// Frames in a row a decoder may fail on before its voice stops asking it until the next note:
+    /// a model broken for good would otherwise throw on the synth thread at every frame.
+    /// </summary>
+    public const int MutedAfterFailures = 8;
 
     public Voice(IAutoencoder model, SynthSettings settings, DecoderFaults faults)
     {
@@ -51,6 +58,7 @@ internal sealed class Voice : IDisposable
             _position = _ratio;
             _hasTarget = false;
             _gain = gain;
+            _failures = 0;
         }
         _gate = gate;
         if (gate) _targetGain = gain;
@@ -102,26 +110,41 @@ internal sealed class Voice : IDisposable
     {
         for (int i = 0; i < _latent.Length; i++) _latent[i] += (_target[i] - _latent[i]) * _glide;
         _position = 0;
+        if (_failures >= MutedAfterFailures) return;   // _frame stays silent until the next note
+        string? failure;
         try
         {
             _decoder.Decode(_latent, _frame);
+            // Sums to NaN or infinity exactly when some sample is not finite (or absurdly loud).
+            failure = float.IsFinite(TensorPrimitives.Sum<float>(_frame)) ? null : NotFinite;
         }
         catch (Exception e)
         {
-            // A model that fails on one frame must not stop every voice: this frame is silence.
-            Array.Clear(_frame);
-            _faults.Report(e.Message);
+            failure = e.Message;
+        }
+        if (failure == null)
+        {
+            _failures = 0;
             return;
         }
-        // Sums to NaN or infinity exactly when some sample is not finite (or absurdly loud).
-        if (!float.IsFinite(TensorPrimitives.Sum<float>(_frame)))
+        // A model that fails on one frame must not stop every voice: this frame is silence, and the
+        // decoder starts afresh, since a NaN in a streaming model's cached state would poison every
+        // frame after it.
+        Array.Clear(_frame);
+        _failures++;
+        _faults.Report(_failures >= MutedAfterFailures ? MutedMessage : failure);
+        try
         {
-            Array.Clear(_frame);
-            _faults.Report(NotFinite);
+            _decoder.Reset();
+        }
+        catch (Exception e)
+        {
+            _faults.Report(e.Message);
         }
     }
 
     private const string NotFinite = "the decoder returned NaN or infinite samples; the frame was silenced";
+    private static readonly string MutedMessage = $"the decoder failed on {MutedAfterFailures} frames in a row: that voice is silent until its next note";
 
     public void Dispose() => _decoder.Dispose();
 }
