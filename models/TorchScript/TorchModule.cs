@@ -50,6 +50,24 @@ internal sealed unsafe partial class TorchModule : IDisposable
         return new TorchModule(path, handle);
     }
 
+    /// <summary>
+    /// Another instance of this module, for another voice: the same weights (shared: a model of
+    /// 50 MB costs 50 MB however many voices play it), buffers of its own as at load (the cached
+    /// convolutions' state), and the attributes as set on this one now.
+    /// </summary>
+    /// <exception cref="ModelException">libtorch could not copy it.</exception>
+    public TorchModule Copy()
+    {
+        var handle = Native.lt_copy(_handle);
+        if (handle.IsInvalid)
+        {
+            string error = LastError();
+            handle.Dispose();
+            throw Failure($"cannot make another instance of it for a voice ({error})");
+        }
+        return new TorchModule(Path, handle);
+    }
+
     /// <summary>libtorch's intra-op threads, for the whole process.</summary>
     public static int Threads
     {
@@ -152,6 +170,9 @@ internal sealed unsafe partial class TorchModule : IDisposable
 
         [LibraryImport(Library)]
         public static partial void lt_free(nint model);
+
+        [LibraryImport(Library)]
+        public static partial ModuleHandle lt_copy(ModuleHandle source);
 
         [LibraryImport(Library)]
         public static partial int lt_method_count(ModuleHandle model);

@@ -105,7 +105,7 @@ public sealed class TorchScriptModel : IAutoencoder, IBatchDecoding
         return rows;
     }
 
-    /// <summary>A decoder with a module of its own (the file loads again), for one voice.</summary>
+    /// <summary>A decoder with a module of its own (the weights shared, the state its own), for one voice.</summary>
     public IStreamingDecoder CreateDecoder() => new TorchScriptDecoder(this, NewModule(), voices: 1);
 
     /// <summary>One module decoding <paramref name="voices"/> voices per call, each in its own batch row.</summary>
@@ -145,9 +145,10 @@ public sealed class TorchScriptModel : IAutoencoder, IBatchDecoding
 
     private TorchModule NewModule()
     {
-        var module = TorchModule.Load(Path);
+        var module = _module.Copy();
         try
         {
+            // The copy starts from the buffers at load: a setter that wrote one is applied again.
             foreach (var (name, value) in _settings) module.SetAttribute(name, value);
             return module;
         }

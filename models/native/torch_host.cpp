@@ -6,10 +6,12 @@
 #include <ATen/Parallel.h>
 #include <torch/script.h>
 
+#include <malloc.h>
 #include <atomic>
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -136,6 +138,41 @@ lt_model* lt_load(const char* path) {
     model->attributes = string_list(model->module, "get_attributes");
     for (const auto& buffer : model->module.named_buffers(/*recurse=*/true))
       model->initial_buffers.emplace_back(buffer.value, buffer.value.clone());
+    return model.release();
+  });
+}
+
+lt_model* lt_copy(const lt_model* source) {
+  return guarded<lt_model*>(nullptr, [&] {
+    auto model = std::make_unique<lt_model>();
+    model->module = source->module.clone();
+    model->module.eval();
+    model->methods = source->methods;
+    model->attributes = source->attributes;
+    // Every buffer's value at load, by its dotted name.
+    std::unordered_map<std::string, torch::Tensor> initial;
+    size_t index = 0;
+    for (const auto& buffer : source->module.named_buffers(/*recurse=*/true))
+      initial.emplace(buffer.name, source->initial_buffers.at(index++).second);
+    std::unordered_map<std::string, torch::jit::Module> originals;
+    for (const auto& sub : source->module.named_modules()) originals.emplace(sub.name, sub.value);
+    for (const auto& sub : model->module.named_modules()) {
+      auto original = originals.at(sub.name);
+      auto module = sub.value;
+      // The weights: the model's own tensors, one copy for every voice (models only read them).
+      for (const auto& parameter : original.named_parameters(/*recurse=*/false))
+        module.setattr(parameter.name, parameter.value);
+      // The buffers (the cached convolutions' state): the copy's own, as at load.
+      for (const auto& buffer : original.named_buffers(/*recurse=*/false)) {
+        const auto& start = initial.at(sub.name.empty() ? buffer.name : sub.name + "." + buffer.name);
+        auto own = start.clone();
+        module.setattr(buffer.name, own);
+        model->initial_buffers.emplace_back(own, start);
+      }
+    }
+    // The clone's own copies of the weights, just freed, would otherwise stay in the process's
+    // heap (glibc keeps large freed blocks once its mmap threshold has grown): 10 MB a voice here.
+    malloc_trim(0);
     return model.release();
   });
 }

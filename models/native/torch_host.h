@@ -22,6 +22,11 @@ LT_EXPORT const char* lt_last_error(void);
 LT_EXPORT lt_model* lt_load(const char* path);
 LT_EXPORT void lt_free(lt_model* model);
 
+/* Another instance of a loaded model, for another voice: the same weights (shared, not copied:
+ * models only read them) with buffers of its own (the cached convolutions' state), as at load,
+ * and the attributes as the model has them now. NULL on failure. */
+LT_EXPORT lt_model* lt_copy(const lt_model* source);
+
 /* The model's methods: what get_methods() returns, or, without it, every method that has a
  * `<method>_params` buffer. The names live as long as the model. */
 LT_EXPORT int lt_method_count(const lt_model* model);

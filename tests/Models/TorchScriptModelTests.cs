@@ -49,6 +49,35 @@ public class TorchScriptModelTests
         Assert.Equal(Torch.Encoded.Length, model.Encode([.. Torch.Audio, .. new float[100]]).Length);  // a partial frame is dropped
     }
 
+    /// <summary>
+    /// Sixteen voices of a 21 MB model cost far less than sixteen copies of its weights: every
+    /// decoder shares the model's tensors and has only its buffers (the cached state) of its own.
+    /// </summary>
+    [PeerFact]
+    public void EveryVoiceSharesTheModelsWeights()
+    {
+        string folder = Paths.NewScratch();
+        PeerPython.Run("nn_models.py", folder, "--only-streaming", "--hidden", "1024", "--ratio", "2048");
+        string path = Path.Combine(folder, "streaming_r44100.ts");
+        long weights = new FileInfo(path).Length;
+        using var model = TorchScriptModel.Open(path);
+        var latent = new float[model.LatentSize];
+        var audio = new float[model.Ratio];
+
+        long before = ResidentBytes();
+        var voices = Enumerable.Range(0, 16).Select(_ => model.CreateDecoder()).ToList();
+        foreach (var voice in voices) voice.Decode(latent, audio);
+        long grown = ResidentBytes() - before;
+        foreach (var voice in voices) voice.Dispose();
+
+        // Copies would add 16 x 21 MB; shared weights leave the buffers and libtorch's bookkeeping.
+        Assert.True(grown < 3 * weights, $"16 voices grew the process by {grown >> 20} MiB; the weights are {weights >> 20} MiB");
+    }
+
+    private static long ResidentBytes() =>
+        long.Parse(File.ReadLines("/proc/self/status").First(line => line.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
     [PeerFact]
     public void EachDecoderKeepsItsOwnStateAndResetForgetsIt()
     {
