@@ -4,7 +4,8 @@ namespace LatentTerrain.Controllers.Midi;
 /// Watches the MIDI ports on a background thread, a few times a second, for the connections
 /// given to <see cref="Watch"/>: when a connection's port disappears (a device unplugged, a
 /// program quit) it says so (<see cref="Disappeared"/>); when a port of the same name comes
-/// back it reconnects the connection and says so (<see cref="Returned"/>).
+/// back it reconnects the connection and says so (<see cref="Returned"/>). An input port that was
+/// not there at the look before (a device plugged in) is told of too (<see cref="Appeared"/>).
 /// </summary>
 /// <remarks>
 /// Polling, since RtMidi tells of no changes. A port gone and back within one interval is not
@@ -37,6 +38,13 @@ public sealed class MidiPortWatcher : IDisposable
 
     /// <summary>A watched connection's port is back and the connection is connected to it again; the argument is its name.</summary>
     public event Action<string>? Returned;
+
+    /// <summary>
+    /// An input port that was not there at the look before; the arguments are the port and the
+    /// ports of this look. Comes after the watched connections are handled, so a port that is a
+    /// watched connection's come back is connected again by then.
+    /// </summary>
+    public event Action<MidiPort, MidiPortList>? Appeared;
 
     /// <summary>The ports at the latest look.</summary>
     public MidiPortList Ports => Volatile.Read(ref latest);
@@ -76,6 +84,7 @@ public sealed class MidiPortWatcher : IDisposable
     private void Look()
     {
         var now = ports.List();
+        var before = Volatile.Read(ref latest);
         Volatile.Write(ref latest, now);
         MidiConnection[] connections;
         lock (watched)
@@ -97,6 +106,8 @@ public sealed class MidiPortWatcher : IDisposable
                 Returned?.Invoke(connection.Name);
             }
         }
+        foreach (var port in now.Inputs)
+            if (before.Find(port.Api, port.Direction, port.Identity) == null) Appeared?.Invoke(port, now);
     }
 
     // A port that came back but cannot be opened yet (a device still starting) is tried again at the next look.

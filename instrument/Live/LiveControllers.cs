@@ -13,13 +13,15 @@ namespace LatentTerrain.Instrument.Live;
 /// (<see cref="ControllerRecognition"/>) or the file given for it, all writing one cursor board
 /// through one shared <see cref="CursorAllocator"/>. A Launchpad is put in programmer mode and shows
 /// the terrain's map and the cursors on its pads. Devices that go away have their touches released
-/// and play again when they return. Dispose it to release every touch and give Launchpads back
+/// and play again when they return; a device plugged in while playing is opened as at the start
+/// (when it is one the settings choose). Dispose it to release every touch and give Launchpads back
 /// their live mode.
 /// </summary>
 /// <remarks>
 /// Threads: each input's bytes reach its controller on that input's own thread
-/// (<see cref="MidiInput"/>, <see cref="LiveControllerInput"/>); the port watcher's thread handles devices leaving and
-/// returning; a display thread of its own sends everything Launchpads get.
+/// (<see cref="MidiInput"/>, <see cref="LiveControllerInput"/>); the port watcher's thread handles devices leaving,
+/// returning and arriving; a display thread of its own sends everything Launchpads get. The lists
+/// of inputs and Launchpads are replaced whole when a device arrives, so readers need no lock.
 /// Messages for the player (a malformed profile, a device gone or back) go to the given writer,
 /// one line each.
 /// </remarks>
@@ -33,11 +35,15 @@ public sealed class LiveControllers : IDisposable
     private readonly CursorBoard _board;
     private readonly TerrainSnapshots _terrain;
     private readonly TextWriter _messages;
-    private readonly List<LiveControllerInput> _inputs = [];
-    private readonly List<LaunchpadLink> _launchpads = [];
+    private readonly LiveControllerSettings _settings;
+    private readonly List<(string? Port, MappingProfile? Profile, string Path)> _profiles;
+    private readonly ICursorOutput _output;
+    private readonly Lock _gate = new();
+    private LiveControllerInput[] _inputs = [];
+    private LaunchpadLink[] _launchpads = [];
     private readonly MidiPortWatcher? _watcher;
     private readonly ManualResetEventSlim _stopping = new();
-    private readonly Thread? _display;
+    private Thread? _display;
     private Exception? _displayFault;
     private bool _disposed;
 
@@ -50,26 +56,21 @@ public sealed class LiveControllers : IDisposable
     {
         _board = board;
         _terrain = terrain;
+        _settings = settings;
         _messages = TextWriter.Synchronized(messages);
-        output ??= new CursorBoardOutput(board);
+        _output = output ?? new CursorBoardOutput(board);
         try
         {
-            var profiles = LoadProfiles(settings.Mappings);
+            _profiles = LoadProfiles(settings.Mappings);
             var ports = MidiPorts.ListOnce();
-            foreach (var port in Choose(ports, settings.Ports))
-                Open(port, ports, profiles, settings, output);
-            if (_inputs.Count == 0) return;
+            foreach (var port in Choose(ports, settings.Ports)) Open(port, ports);
 
             _watcher = new MidiPortWatcher(settings.WatchInterval);
             _watcher.Disappeared += Disappeared;
             _watcher.Returned += Returned;
+            _watcher.Appeared += Appeared;
             foreach (var input in _inputs) _watcher.Watch(input.Connection!);
             foreach (var launchpad in _launchpads) _watcher.Watch(launchpad.Output);
-            if (_launchpads.Count > 0)
-            {
-                _display = new Thread(ShowOnLaunchpads) { IsBackground = true, Name = "Launchpad display" };
-                _display.Start();
-            }
         }
         catch
         {
@@ -81,8 +82,8 @@ public sealed class LiveControllers : IDisposable
     /// <summary>Monotonic seconds (since the machine started): the time stamped on every MIDI message on arrival.</summary>
     public static double Now => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 
-    /// <summary>The opened inputs, in port order.</summary>
-    public IReadOnlyList<LiveControllerInput> Inputs => _inputs;
+    /// <summary>The opened inputs: those at the start in port order, then those plugged in since.</summary>
+    public IReadOnlyList<LiveControllerInput> Inputs => Volatile.Read(ref _inputs);
 
     /// <summary>The cursor slots, shared by every input.</summary>
     public CursorAllocator Allocator { get; } = new();
@@ -170,18 +171,20 @@ public sealed class LiveControllers : IDisposable
         return problems.Length == 0 ? "" : $" ({string.Join("; ", problems)})";
     }
 
-    private void Open(MidiPort port, MidiPortList ports, List<(string? Port, MappingProfile? Profile, string Path)> profiles,
-        LiveControllerSettings settings, ICursorOutput output)
+    /// <summary>Opens an input port with its profile (and a Launchpad's lights); null when it is not played.</summary>
+    private LiveControllerInput? Open(MidiPort port, MidiPortList ports)
     {
+        var settings = _settings;
+        var output = _output;
         var recognised = ControllerRecognition.FromPortName(port.Name);
         if (recognised.Skip != null)
         {
             // Every port is opened by default, so only a port asked for by name is worth a word.
             if (settings.Ports.Count > 0) _messages.WriteLine($"terrain: not playing {recognised.Skip}");
-            return;
+            return null;
         }
         var (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
-        foreach (var given in profiles)
+        foreach (var given in _profiles)
             if (given.Profile != null && (given.Port == null || port.Name.Contains(given.Port, StringComparison.OrdinalIgnoreCase)))
                 (profile, source) = (given.Profile, given.Path);
 
@@ -206,10 +209,11 @@ public sealed class LiveControllers : IDisposable
         catch (MidiException failure)
         {
             _messages.WriteLine($"terrain: {failure.Message}; it does not play");
-            return;
+            return null;
         }
-        _inputs.Add(input);
+        lock (_gate) _inputs = [.. _inputs, input];
         if (controller is Launchpad launchpad) OpenLights(launchpad.Model, port, ports, settings);
+        return input;
     }
 
     /// <summary>
@@ -231,7 +235,16 @@ public sealed class LiveControllers : IDisposable
         }
         try
         {
-            _launchpads.Add(new LaunchpadLink(model, MidiOutput.Open(candidates[0]), settings.Bounds));
+            var link = new LaunchpadLink(model, MidiOutput.Open(candidates[0]), settings.Bounds);
+            lock (_gate)
+            {
+                _launchpads = [.. _launchpads, link];
+                if (_display == null)
+                {
+                    _display = new Thread(ShowOnLaunchpads) { IsBackground = true, Name = "Launchpad display" };
+                    _display.Start();
+                }
+            }
         }
         catch (MidiException failure)
         {
@@ -262,6 +275,19 @@ public sealed class LiveControllers : IDisposable
     {
         foreach (var input in _inputs)
             if (input.Connection!.Name == name) _messages.WriteLine($"terrain: MIDI input '{name}' is back");
+    }
+
+    // On the watcher's thread: a device plugged in while playing plays as if it had been there at the
+    // start, when no --midi was given or one names it (a number would name whatever port has it now).
+    private void Appeared(MidiPort port, MidiPortList ports)
+    {
+        if (IsOurs(port) || _inputs.Any(input => input.Connection!.Port is { } known && known.Api == port.Api && known.Identity == port.Identity)) return;
+        if (_settings.Ports.Count > 0 && !_settings.Ports.Any(choice => !int.TryParse(choice, out _) && port.Name.Contains(choice, StringComparison.OrdinalIgnoreCase))) return;
+        int launchpads = _launchpads.Length;
+        if (Open(port, ports) is not { } input) return;
+        _watcher!.Watch(input.Connection!);
+        for (int i = launchpads; i < _launchpads.Length; i++) _watcher.Watch(_launchpads[i].Output);
+        _messages.WriteLine($"terrain: plugged in: {input}");
     }
 
     private void ShowOnLaunchpads()

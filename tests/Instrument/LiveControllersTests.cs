@@ -161,6 +161,43 @@ public sealed class LiveControllersTests
         Assert.Equal(2, _messages.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    /// <summary>
+    /// Devices plugged in while playing (none was there at the start) play as if they had been:
+    /// each told in one line, an MPE keyboard with its profile, a Launchpad in programmer mode
+    /// with its picture; a device --midi does not choose stays closed.
+    /// </summary>
+    [JackFact]
+    public void Devices_plugged_in_while_playing_are_opened_as_at_the_start()
+    {
+        using var server = JackServer.Start();
+        using var controllers = Open(new LiveControllerSettings { WatchInterval = TimeSpan.FromMilliseconds(20) });
+        Assert.Empty(controllers.Inputs);
+
+        using var seaboard = MidiOutput.OpenVirtual("Seaboard", clientName: "roli");
+        var leds = new MessageLog();
+        using var lights = MidiInput.OpenVirtual(LaunchpadPort, leds, clientName: "lpx-leds");
+        using var pads = MidiOutput.OpenVirtual(LaunchpadPort, clientName: "lpx");
+        WaitUntil(() => controllers.Inputs.Count == 2, "both devices opened");
+        WaitUntil(() => _messages.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2, "two lines said");
+        Assert.Equal([
+            $"terrain: plugged in: MIDI input 'lpx:{LaunchpadPort}' (JACK): launchpad (Launchpad X), profile built-in launchpad",
+            "terrain: plugged in: MIDI input 'roli:Seaboard' (JACK): mpe-keyboard, profile built-in mpe-keyboard",
+        ], _messages.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim()).Order());
+
+        var shown = leds.WaitFor(2);
+        Assert.True(shown.Length == 2, $"{shown.Length} messages to the Launchpad");
+        Assert.Equal([0xF0, 0x00, 0x20, 0x29, 0x02, 0x0C, 0x0E, 0x01, 0xF7], shown[0]);
+        // JACK makes the new connections effective at a later process cycle; what is sent before is lost.
+        Thread.Sleep(50);
+        Send(seaboard, "91 42 64", "B1 4A 7F");
+        WaitFor(0, X(0.5f), Plane.YMax, Gain(100));
+
+        using var chosen = Open(new LiveControllerSettings { Ports = ["Seaboard"], WatchInterval = TimeSpan.FromMilliseconds(20) });
+        using var xy = MidiOutput.OpenVirtual("XY pad", clientName: "xy");
+        Thread.Sleep(200);
+        Assert.Equal(["MIDI input 'roli:Seaboard' (JACK): mpe-keyboard, profile built-in mpe-keyboard"], chosen.Inputs.Select(input => input.ToString()));
+    }
+
     [JackFact]
     public void A_malformed_profile_is_reported_in_one_line_and_the_device_plays_its_default()
     {
