@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Files;
 using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Instrument.Live;
+using LatentTerrain.Mappings;
 using Spectre.Console;
 
 namespace LatentTerrain.Instrument.CommandLine;
@@ -77,7 +77,8 @@ internal static class PlayCommand
             foreach (var opened in controllers?.Inputs ?? []) console.WriteLine(opened);
 
             if (performance != null) instrument.Play(performance);
-            var input = performance == null ? StandardInput.Start(instrument.Synth.Cursors) : null;
+            // Typed cursors take their slots from the same allocator as the controllers' touches.
+            var input = performance == null ? StandardInput.Start(Console.In, instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(), result.InvocationConfiguration.Error) : null;
             bool playedByMidi = controllers?.Inputs.Count > 0;
             double stopAt = length ?? (performance != null ? performance.Duration + 1.0 : double.PositiveInfinity);
             var clock = Stopwatch.StartNew();
@@ -101,51 +102,6 @@ internal static class PlayCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-}
-
-/// <summary>
-/// Cursor commands from standard input, one per line: <c>CURSOR X Y PRESSURE</c> (spaces or commas;
-/// pressure 0 lifts the cursor), or <c>quit</c>. A malformed line is reported and skipped.
-/// </summary>
-internal sealed class StandardInput
-{
-    private volatile bool _ended;
-    private volatile bool _quit;
-
-    /// <summary>Standard input ended (or <c>quit</c> was typed).</summary>
-    public bool Ended => _ended;
-
-    /// <summary><c>quit</c> was typed.</summary>
-    public bool Quit => _quit;
-
-    public static StandardInput Start(Engine.Synthesis.CursorBoard board)
-    {
-        var input = new StandardInput();
-        new Thread(() =>
-        {
-            while (Console.In.ReadLine() is string line)
-            {
-                var fields = line.Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length == 0) continue;
-                if (fields[0] is "quit" or "q")
-                {
-                    input._quit = true;
-                    break;
-                }
-                if (fields.Length == 4 && int.TryParse(fields[0], out int cursor) && cursor is >= 0 and < Engine.Synthesis.CursorBoard.Capacity
-                    && float.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x)
-                    && float.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && float.IsFinite(y)
-                    && float.TryParse(fields[3], NumberStyles.Float, CultureInfo.InvariantCulture, out float pressure) && pressure is >= 0f and <= 1f)
-                {
-                    if (pressure > 0f) board.Move(cursor, x, y, pressure);
-                    else board.Release(cursor);
-                }
-                else Console.Error.WriteLine($"terrain play: ignored '{line.Trim()}': expected CURSOR X Y PRESSURE (cursor 0..15, pressure 0..1) or quit");
-            }
-            input._ended = true;
-        }) { IsBackground = true, Name = "standard input" }.Start();
-        return input;
     }
 }
 
