@@ -24,6 +24,13 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
     /// </summary>
     public static readonly TimeSpan Settling = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// When programmer mode and the whole picture are sent once more after connecting: on a busy
+    /// machine a connection can take longer than <see cref="Settling"/> to carry, and a Launchpad that
+    /// missed programmer mode would stay in live mode, dark, for the whole performance.
+    /// </summary>
+    public static readonly TimeSpan Confirming = TimeSpan.FromMilliseconds(500);
+
     private readonly MapImage _image = new(LaunchpadLights.Size, LaunchpadLights.Size, PixelFormat.Grey8);
     private readonly MapStyle _style = new();
     private TerrainMap? _map;
@@ -34,6 +41,8 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
     private double _restartAt = double.NaN;
     /// <summary>The output's <see cref="MidiConnection.Connections"/> that programmer mode was sent on.</summary>
     private int _connection;
+    /// <summary>When everything is sent once more (see <see cref="Confirming"/>); NaN when done.</summary>
+    private double _confirmAt = double.NaN;
 
     public MidiOutput Output { get; } = output;
 
@@ -45,11 +54,16 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
         // this thread never saw it gone.
         if (!Output.IsConnected)
         {
-            _restartAt = double.NaN;
+            (_restartAt, _confirmAt) = (double.NaN, double.NaN);
             return;
         }
         if (Output.Connections != _connection && _restartAt == double.NegativeInfinity) _restartAt = double.NaN;
         if (double.IsNaN(_restartAt)) _restartAt = now + Settling.TotalSeconds;
+        if (now >= _confirmAt)
+        {
+            _confirmAt = double.NaN;
+            _restartAt = now;
+        }
         if (now < _restartAt) return;
         try
         {
@@ -66,6 +80,7 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
     {
         if (_restartAt != double.NegativeInfinity)
         {
+            if (Output.Connections != _connection) _confirmAt = now + (Confirming - Settling).TotalSeconds;
             _connection = Output.Connections;
             Output.Send(LaunchpadProtocol.ProgrammerMode(model, true));
             _display = new LaunchpadDisplay(new LaunchpadLights(model), bounds);

@@ -107,6 +107,9 @@ public sealed class LiveControllersTests
         Send(pads, "90 0B 00", "80 58 00");                    // both released
         WaitUntil(() => !_board.Read(0).Active && !_board.Read(1).Active, "both pads released");
         WaitForMessage(leds, Array.IndexOf(leds.Messages, lit) + 1, message => message.SequenceEqual(frame));
+        // Programmer mode is sent once more half a second after connecting, in case the first went
+        // out before the connection carried (LaunchpadLink.Confirming).
+        WaitForMessage(leds, 1, message => message.SequenceEqual(first[0]));
 
         int before = leds.Messages.Length;
         controllers.Dispose();
