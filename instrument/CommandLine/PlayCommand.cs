@@ -40,8 +40,13 @@ internal static class PlayCommand
         {
             device, frames, sampleRate, ahead, lead, terrain, model, gesture, record, seconds, train, epochs, midi, mapping,
         };
-        command.SetAction((result, cancel) =>
+        command.SetAction(async (result, cancel) =>
         {
+            // Returns at once and plays on the thread pool: System.CommandLine installs its Ctrl-C
+            // handler (which cancels the token) only once the action has returned its task; until
+            // then Ctrl-C would end the process at once, the recording unwritten and a Launchpad
+            // left in programmer mode.
+            await Task.Yield();
             int period = result.GetValue(frames);
             if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
             int rate = result.GetValue(sampleRate);
@@ -99,7 +104,7 @@ internal static class PlayCommand
             instrument.Stop();
             status.Finish(instrument, clock.Elapsed);
             if (recordPath != null) console.WriteLine($"recorded -> {recordPath}");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }

@@ -44,7 +44,11 @@ public static class TerrainCommandLine
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = error, EnableDefaultExceptionHandler = false });
+            // Ctrl-C cancels a running play or training, which then has ten seconds to finish its files and give devices back.
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = console.Profile.Out.Writer, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+            });
         }
         catch (Exception e) when (Describe(e) is string message)
         {

@@ -77,7 +77,8 @@ internal static class TrainCommand
                 Seed = result.GetValue(seed),
             };
             options.Validate();
-            return Task.FromResult(Train(console, start, pairs, options, outputPath, cancel));
+            // On the thread pool, so that Ctrl-C reaches the token (see PlayCommand) and the run can say what it did not write.
+            return Task.Run(() => Train(console, start, pairs, options, outputPath, cancel));
         });
         return command;
     }

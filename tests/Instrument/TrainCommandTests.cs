@@ -26,6 +26,21 @@ public class TrainCommandTests
         return path;
     }
 
+    /// <summary>Ctrl-C stops a training run, which says so and leaves no half-made file (the process is the real program).</summary>
+    [Fact]
+    public void Ctrl_C_cancels_training_and_says_the_file_was_not_written()
+    {
+        string dataset = WriteDataset(_folder);
+        string terrain = Path.Combine(_folder, "t.terrain");
+
+        var (exitCode, output, error) = TestProgram.RunTerrainAndInterrupt(TimeSpan.FromSeconds(60),
+            line => line.Contains("parameters", StringComparison.Ordinal), "train", "--dataset", dataset, "--out", terrain, "--epochs", "10000000");
+
+        Assert.True(exitCode == 130 && output.Contains("not written", StringComparison.Ordinal), $"exit {exitCode}: {output}{error}");
+        Assert.Matches(@"cancelled after \d+ epochs", output);
+        Assert.False(File.Exists(terrain));
+    }
+
     [Fact]
     public void TrainsADatasetIntoATerrainFile()
     {

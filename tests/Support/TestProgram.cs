@@ -7,7 +7,7 @@ namespace LatentTerrain.Tests.Support;
 /// that leave a process unfit for the tests after them, or whose standard error is the point;
 /// and the instrument's own program, for what must be measured in a process like the one on stage.
 /// </summary>
-public static class TestProgram
+public static partial class TestProgram
 {
     /// <summary>Runs the assembly with <paramref name="arguments"/> and returns what it printed; kills it after <paramref name="timeout"/>.</summary>
     public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments) =>
@@ -18,9 +18,21 @@ public static class TestProgram
     /// <paramref name="onLine"/> sees each line it prints, as it prints it.
     /// </summary>
     public static (int ExitCode, string Output, string Error) RunTerrain(TimeSpan timeout, Action<string>? onLine, params string[] arguments) =>
-        Execute(Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll"), timeout, arguments, onLine);
+        Execute(Terrain, timeout, arguments, onLine == null ? null : (line, _) => onLine(line));
 
-    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments, Action<string>? onLine = null)
+    /// <summary>
+    /// Runs the instrument's own program and presses Ctrl-C, as a terminal does (SIGINT to the
+    /// process), right after it prints a line <paramref name="interruptAfter"/> accepts.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) RunTerrainAndInterrupt(TimeSpan timeout, Func<string, bool> interruptAfter, params string[] arguments) =>
+        Execute(Terrain, timeout, arguments, (line, process) =>
+        {
+            if (interruptAfter(line)) kill(process.Id, SignalInterrupt);
+        });
+
+    private static string Terrain => Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll");
+
+    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments, Action<string, Process>? onLine = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -37,7 +49,7 @@ public static class TestProgram
             while (process.StandardOutput.ReadLine() is string line)
             {
                 printed.AppendLine(line);
-                onLine?.Invoke(line);
+                onLine?.Invoke(line, process);
             }
             return printed.ToString();
         });
@@ -50,6 +62,11 @@ public static class TestProgram
         }
         return (process.ExitCode, output.Result, error.Result);
     }
+
+    private const int SignalInterrupt = 2;
+
+    [System.Runtime.InteropServices.LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
 
     // The test host usually runs under the dotnet host itself; dotnet test names it in DOTNET_HOST_PATH otherwise.
     private static string DotnetHost() =>
