@@ -14,6 +14,7 @@ internal static class EncodeCommand
         var audio = new Option<string>("--audio", "-a") { Description = "sound file (WAV, FLAC, AIFF, OGG, ...), resampled to the model's rate if needed", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "dataset JSON with one trajectory", Required = true };
         var model = Models.ModelOption();
+        var attribute = Models.ModelAttributeOption();
         var modelRate = Models.ModelRateOption();
         var ratio = new Option<int>("--ratio")
         {
@@ -23,14 +24,14 @@ internal static class EncodeCommand
 
         var command = new Command("encode", "Encode a sound into a latent trajectory: one path's worth of training data.")
         {
-            audio, output, model, modelRate, ratio,
+            audio, output, model, attribute, modelRate, ratio,
         };
         command.SetAction(result =>
         {
             string audioPath = Options.ExistingFile(result, audio);
             string outputPath = Options.OutputFile(result, output);
             var sound = AudioFile.Read(audioPath);
-            using var autoencoder = Models.Open(result.GetValue(model), sound.SampleRate is 44100 or 48000 ? sound.SampleRate : null, result.GetValue(ratio), result.GetValue(modelRate));
+            using var autoencoder = Models.Open(result.GetValue(model), sound.SampleRate is 44100 or 48000 ? sound.SampleRate : null, result.GetValue(ratio), result.GetValue(modelRate), result.GetValue(attribute));
 
             var clock = Stopwatch.StartNew();
             var mono = sound.MixTo(autoencoder.Channels);

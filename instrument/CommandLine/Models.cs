@@ -30,6 +30,11 @@ internal static class Models
         Description = $"autoencoder: '{BuiltIn}' (the built-in codec), an nn~ TorchScript file (.ts) or an ONNX decoder (.onnx) [default: {BuiltIn}]",
     };
 
+    public static Option<string[]> ModelAttributeOption() => new("--model-attribute")
+    {
+        Description = "set an attribute of an nn~ TorchScript model, NAME=VALUE, through its set_NAME method (`terrain model FILE` lists them); repeatable",
+    };
+
     public static Option<int?> ModelRateOption() => new("--model-rate")
     {
         Description = "sample rate of a model file that does not declare one [default: its name's _r44100-style hint]",
@@ -40,19 +45,39 @@ internal static class Models
     /// 48 kHz) and <paramref name="ratio"/>; a model file plays at its own rate and frame size
     /// (<paramref name="modelRate"/> only for a file that does not say its rate).
     /// </summary>
-    /// <exception cref="ModelException">The file is missing, broken, or not a model the instrument can play.</exception>
-    public static IAutoencoder Open(string? name, int? sampleRate, int? ratio = null, int? modelRate = null)
+    /// <param name="attributes">NAME=VALUE settings for an nn~ model's attributes (<c>--model-attribute</c>).</param>
+    /// <exception cref="ModelException">The file is missing, broken, or not a model the instrument can play; or it refused an attribute.</exception>
+    public static IAutoencoder Open(string? name, int? sampleRate, int? ratio = null, int? modelRate = null, IReadOnlyList<string>? attributes = null)
     {
-        if (name is null || name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase))
+        attributes ??= [];
+        var settings = attributes.Select(setting => setting.Split('=', 2) is [{ Length: > 0 } key, var value]
+            ? (Name: key, Value: value)
+            : throw new UsageException($"--model-attribute {setting}: expected NAME=VALUE")).ToList();
+        if (name is null || name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase) || IsOnnx(name))
+        {
+            if (settings.Count > 0) throw new UsageException("--model-attribute: only nn~ TorchScript models (.ts) have attributes");
+            if (name is not null && IsOnnx(name)) return OnnxModel.Open(name, Options(modelRate));
             return new BuiltInCodec(new BuiltInCodecOptions
             {
                 SampleRate = sampleRate == 44100 ? 44100 : 48000,
                 Ratio = ratio ?? PlayingRatio,
             });
-        if (modelRate is not null and (< 1000 or > 384000)) throw new UsageException($"--model-rate {modelRate}: must be 1000..384000 Hz");
-        var options = new ModelOptions { SampleRate = modelRate };
-        return IsOnnx(name) ? OnnxModel.Open(name, options) : TorchScriptModel.Open(name, options);
+        }
+        var model = TorchScriptModel.Open(name, Options(modelRate));
+        try
+        {
+            foreach (var (attribute, value) in settings) model.SetAttribute(attribute, value);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
+
+    private static ModelOptions Options(int? modelRate) =>
+        modelRate is not null and (< 1000 or > 384000) ? throw new UsageException($"--model-rate {modelRate}: must be 1000..384000 Hz") : new ModelOptions { SampleRate = modelRate };
 
     /// <summary>What a model file says about itself (methods, attributes), whether or not it can be played.</summary>
     public static ModelDescription Describe(string path) => IsOnnx(path) ? OnnxModel.Describe(path) : TorchScriptModel.Describe(path);

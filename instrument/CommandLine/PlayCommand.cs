@@ -26,6 +26,7 @@ internal static class PlayCommand
         var sampleRate = new Option<int>("--sample-rate") { Description = "sample rate; must be the device's (JACK's)", DefaultValueFactory = _ => defaults.SampleRate };
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
         var model = Models.ModelOption();
+        var attribute = Models.ModelAttributeOption();
         var gesture = new Option<string>("--gesture", "-g") { Description = $"play this gesture CSV ({GestureFile.Header}) instead of reading standard input" };
         var ahead = new Option<int>("--ahead") { Description = "blocks queued for the device: 2 forgives the synth thread waking up to a period late; 1 is heard a period sooner", DefaultValueFactory = _ => defaults.AheadBlocks };
         var lead = new Option<double?>("--lead") { Description = "render each block this many milliseconds before the device needs it (1-2 ms is quicker where the kernel wakes timers on time; grows by itself after an underrun) [default: as soon as the device takes a block, --ahead blocks ahead]" };
@@ -38,7 +39,7 @@ internal static class PlayCommand
 
         var command = new Command("play", "Play the instrument live (headless for now: a gesture file or standard input moves the cursors).")
         {
-            device, frames, sampleRate, ahead, lead, terrain, model, gesture, record, seconds, train, epochs, midi, mapping,
+            device, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -67,7 +68,7 @@ internal static class PlayCommand
             if (noMidi && midiPorts.Length > 1) throw new UsageException("--midi none opens no MIDI input: give it alone");
 
             // The codec's frame is the synth's block, so every block starts a frame with the newest cursors: lowest latency, least jitter.
-            using var autoencoder = Models.Open(result.GetValue(model), rate, Math.Clamp(period / 16 * 16, 64, 2048));
+            using var autoencoder = Models.Open(result.GetValue(model), rate, Math.Clamp(period / 16 * 16, 64, 2048), attributes: result.GetValue(attribute));
             // A model file plays at its own rate; live resampling is not built, so the device must run at it.
             if (autoencoder.SampleRate != rate)
                 throw new UsageException($"{autoencoder.Name} plays at {autoencoder.SampleRate} Hz: run the device at that rate and pass --sample-rate {autoencoder.SampleRate}");

@@ -24,13 +24,14 @@ internal static class RenderCommand
         var output = new Option<string>("--out", "-o") { Description = "sound file to write (.wav 32-bit float, .flac, .aiff, .ogg)", Required = true };
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file (ours or the reference's .pt) [default: the built-in terrain]" };
         var model = Models.ModelOption();
+        var attribute = Models.ModelAttributeOption();
         var modelRate = Models.ModelRateOption();
         var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate of the file [default: the model's own; another is resampled to]" };
         var seconds = new Option<double?>("--seconds") { Description = "length of the render [default: the gesture plus one second of release]" };
 
         var command = new Command("render", "Render a gesture or a MIDI performance offline into a sound file, exactly as the instrument plays it.")
         {
-            gesture, midi, mapping, output, terrain, model, modelRate, sampleRate, seconds,
+            gesture, midi, mapping, output, terrain, model, attribute, modelRate, sampleRate, seconds,
         };
         command.SetAction(result =>
         {
@@ -47,7 +48,7 @@ internal static class RenderCommand
 
             var performance = fromGesture ? GestureFile.Load(inputPath) : MidiPerformance(inputPath, mappingPath);
             var network = result.GetValue(terrain) is string terrainPath ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
-            using var autoencoder = Models.Open(result.GetValue(model), rate, modelRate: result.GetValue(modelRate));
+            using var autoencoder = Models.Open(result.GetValue(model), rate, modelRate: result.GetValue(modelRate), attributes: result.GetValue(attribute));
 
             var clock = Stopwatch.StartNew();
             using var synth = new Synth(autoencoder, new TerrainSnapshots(network), new SynthSettings { OutputChannels = autoencoder.Channels });

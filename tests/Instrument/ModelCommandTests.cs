@@ -55,6 +55,36 @@ public class ModelCommandTests
         Assert.Equal((48000, 1, 48000), (AudioFile.Read(resampled).SampleRate, AudioFile.Read(resampled).Channels, AudioFile.Read(resampled).Frames));
     }
 
+    /// <summary>--model-attribute sets an nn~ attribute before rendering (attributes.ts's gain scales its output).</summary>
+    [PeerFact]
+    public void A_model_attribute_set_on_the_command_line_is_heard()
+    {
+        string gesture = Path.Combine(_folder, "g.csv");
+        File.WriteAllLines(gesture, ["time_s,cursor,x,y,pressure", "0,0,-8,0,0.9", "0.8,0,8,1,0"]);
+        string full = Path.Combine(_folder, "full.wav"), quiet = Path.Combine(_folder, "quiet.wav");
+        string model = TestModels.File("attributes.ts");
+
+        Assert.Equal(0, CommandResult.Run("render", "-g", gesture, "-o", full, "--model", model, "--seconds", "1").ExitCode);
+        var result = CommandResult.Run("render", "-g", gesture, "-o", quiet, "--model", model, "--model-attribute", "gain=0.25", "--seconds", "1");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        double ratio = Spectrum.Rms(AudioFile.Read(quiet).Samples) / Spectrum.Rms(AudioFile.Read(full).Samples);
+        Assert.InRange(ratio, 0.24, 0.26);
+    }
+
+    [PeerTheory]
+    [InlineData("attributes.ts", "gain", "--model-attribute gain: expected NAME=VALUE")]
+    [InlineData("attributes.ts", "volume=1", "no method set_volume")]
+    [InlineData("attributes.ts", "gain=loud", "'loud' is not a number")]
+    [InlineData("streaming.onnx", "gain=1", "--model-attribute: only nn~ TorchScript models (.ts) have attributes")]
+    public void A_model_attribute_the_model_does_not_take_is_one_line(string file, string setting, string problem)
+    {
+        string gesture = Path.Combine(_folder, "g.csv"), output = Path.Combine(_folder, "a.wav");
+        File.WriteAllLines(gesture, ["time_s,cursor,x,y,pressure", "0,0,0,0,1"]);
+        CommandResult.Run("render", "-g", gesture, "-o", output, "--model", TestModels.File(file), "--model-attribute", setting).AssertFailedWith(problem);
+        Assert.False(File.Exists(output));
+    }
+
     [PeerFact]
     public void EncodesWithAModel()
     {
