@@ -4,8 +4,8 @@ namespace LatentTerrain.Controllers.Midi;
 /// Watches the MIDI ports on a background thread, a few times a second, for the connections
 /// given to <see cref="Watch"/>: when a connection's port disappears (a device unplugged, a
 /// program quit) it says so (<see cref="Disappeared"/>); when a port of the same name comes
-/// back it reconnects the connection and says so (<see cref="Returned"/>). An input port that was
-/// not there at the look before (a device plugged in) is told of too (<see cref="Appeared"/>).
+/// back it reconnects the connection and says so (<see cref="Returned"/>). A port that was not
+/// there at the look before (a device plugged in) is told of too (<see cref="Appeared"/>).
 /// </summary>
 /// <remarks>
 /// Polling, since RtMidi tells of no changes. A port gone and back within one interval is not
@@ -40,7 +40,7 @@ public sealed class MidiPortWatcher : IDisposable
     public event Action<string>? Returned;
 
     /// <summary>
-    /// An input port that was not there at the look before; the arguments are the port and the
+    /// An input or output port that was not there at the look before; the arguments are the port and the
     /// ports of this look. Comes after the watched connections are handled, so a port that is a
     /// watched connection's come back is connected again by then.
     /// </summary>
@@ -106,7 +106,7 @@ public sealed class MidiPortWatcher : IDisposable
                 Returned?.Invoke(connection.Name);
             }
         }
-        foreach (var port in now.Inputs)
+        foreach (var port in now.Inputs.Concat(now.Outputs))
             if (before.Find(port.Api, port.Direction, port.Identity) == null) Appeared?.Invoke(port, now);
     }
 

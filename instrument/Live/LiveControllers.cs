@@ -41,6 +41,8 @@ public sealed class LiveControllers : IDisposable
     private readonly Lock _gate = new();
     private LiveControllerInput[] _inputs = [];
     private LaunchpadLink[] _launchpads = [];
+    /// <summary>Launchpads playing without lights: no output port of theirs was there yet (the watcher's thread only).</summary>
+    private readonly List<(LaunchpadModel Model, MidiPort Input)> _dark = [];
     private readonly MidiPortWatcher? _watcher;
     private readonly ManualResetEventSlim _stopping = new();
     private Thread? _display;
@@ -223,14 +225,11 @@ public sealed class LiveControllers : IDisposable
     /// </summary>
     private void OpenLights(LaunchpadModel model, MidiPort input, MidiPortList ports, LiveControllerSettings settings)
     {
-        var candidates = ports.Outputs
-            .Where(port => !IsOurs(port) && LaunchpadProtocol.TryRecognisePort(port.Name, out var found) && found == model && LaunchpadProtocol.IsProgrammerPort(port.Name))
-            .OrderByDescending(port => port.Identity == input.Identity)
-            .ThenByDescending(port => CommonPrefix(port.Name, input.Name))
-            .ToList();
+        var candidates = Lights(model, input, ports);
         if (candidates.Count == 0)
         {
-            _messages.WriteLine($"terrain: found no output port for the Launchpad at {input}: its pads play but stay dark");
+            _messages.WriteLine($"terrain: found no output port for the Launchpad at {input}: its pads play but stay dark until one appears");
+            _dark.Add((model, input));
             return;
         }
         try
@@ -251,6 +250,12 @@ public sealed class LiveControllers : IDisposable
             _messages.WriteLine($"terrain: {failure.Message}; the Launchpad's pads play but stay dark");
         }
     }
+
+    private static List<MidiPort> Lights(LaunchpadModel model, MidiPort input, MidiPortList ports) => ports.Outputs
+        .Where(port => !IsOurs(port) && LaunchpadProtocol.TryRecognisePort(port.Name, out var found) && found == model && LaunchpadProtocol.IsProgrammerPort(port.Name))
+        .OrderByDescending(port => port.Identity == input.Identity)
+        .ThenByDescending(port => CommonPrefix(port.Name, input.Name))
+        .ToList();
 
     private static int CommonPrefix(string a, string b)
     {
@@ -281,6 +286,11 @@ public sealed class LiveControllers : IDisposable
     // start, when no --midi was given or one names it (a number would name whatever port has it now).
     private void Appeared(MidiPort port, MidiPortList ports)
     {
+        if (port.Direction == MidiDirection.Output)
+        {
+            LightDark(ports);
+            return;
+        }
         if (IsOurs(port) || _inputs.Any(input => input.Connection!.Port is { } known && known.Api == port.Api && known.Identity == port.Identity)) return;
         if (_settings.Ports.Count > 0 && !_settings.Ports.Any(choice => !int.TryParse(choice, out _) && port.Name.Contains(choice, StringComparison.OrdinalIgnoreCase))) return;
         int launchpads = _launchpads.Length;
@@ -288,6 +298,19 @@ public sealed class LiveControllers : IDisposable
         _watcher!.Watch(input.Connection!);
         for (int i = launchpads; i < _launchpads.Length; i++) _watcher.Watch(_launchpads[i].Output);
         _messages.WriteLine($"terrain: plugged in: {input}");
+    }
+
+    // On the watcher's thread: an output port came; a Launchpad still dark may find its lights in it.
+    private void LightDark(MidiPortList ports)
+    {
+        foreach (var (model, input) in _dark.ToArray())
+        {
+            if (Lights(model, input, ports).Count == 0) continue;
+            _dark.Remove((model, input));
+            int launchpads = _launchpads.Length;
+            OpenLights(model, input, ports, _settings);
+            for (int i = launchpads; i < _launchpads.Length; i++) _watcher!.Watch(_launchpads[i].Output);
+        }
     }
 
     private void ShowOnLaunchpads()

@@ -201,6 +201,22 @@ public sealed class LiveControllersTests
         Assert.Equal(["MIDI input 'roli:Seaboard' (JACK): mpe-keyboard, profile built-in mpe-keyboard"], chosen.Inputs.Select(input => input.ToString()));
     }
 
+    /// <summary>A Launchpad whose lights' port comes after its pads' (a bridge adding ports one by one) plays dark, then lights up.</summary>
+    [JackFact]
+    public void A_Launchpad_whose_lights_come_later_lights_up_when_they_do()
+    {
+        using var server = JackServer.Start();
+        using var pads = MidiOutput.OpenVirtual(LaunchpadPort, clientName: "lpx");
+        using var controllers = Open(new LiveControllerSettings { Ports = ["lpx"], WatchInterval = TimeSpan.FromMilliseconds(20) });
+        Assert.Equal($"terrain: found no output port for the Launchpad at 'lpx:{LaunchpadPort}' (JACK): its pads play but stay dark until one appears",
+            _messages.ToString().Trim());
+
+        var leds = new MessageLog();
+        using var lights = MidiInput.OpenVirtual(LaunchpadPort, leds, clientName: "lpx-leds");
+
+        Assert.Equal([0xF0, 0x00, 0x20, 0x29, 0x02, 0x0C, 0x0E, 0x01, 0xF7], leds.WaitFor(1)[0]);
+    }
+
     [JackFact]
     public void A_malformed_profile_is_reported_in_one_line_and_the_device_plays_its_default()
     {
