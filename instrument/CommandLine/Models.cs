@@ -49,21 +49,21 @@ internal static class Models
     /// <exception cref="ModelException">The file is missing, broken, or not a model the instrument can play; or it refused an attribute.</exception>
     public static IAutoencoder Open(string? name, int? sampleRate, int? ratio = null, int? modelRate = null, IReadOnlyList<string>? attributes = null)
     {
-        attributes ??= [];
-        var settings = attributes.Select(setting => setting.Split('=', 2) is [{ Length: > 0 } key, var value]
+        var settings = (attributes ?? []).Select(setting => setting.Split('=', 2) is [{ Length: > 0 } key, var value]
             ? (Name: key, Value: value)
             : throw new UsageException($"--model-attribute {setting}: expected NAME=VALUE")).ToList();
-        if (name is null || name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase) || IsOnnx(name))
-        {
-            if (settings.Count > 0) throw new UsageException("--model-attribute: only nn~ TorchScript models (.ts) have attributes");
-            if (name is not null && IsOnnx(name)) return OnnxModel.Open(name, Options(modelRate));
+        bool torchScript = name is not null && !name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase) && !IsOnnx(name);
+        if (settings.Count > 0 && !torchScript) throw new UsageException("--model-attribute: only nn~ TorchScript models (.ts) have attributes");
+        if (name is null || name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase))
             return new BuiltInCodec(new BuiltInCodecOptions
             {
                 SampleRate = sampleRate == 44100 ? 44100 : 48000,
                 Ratio = ratio ?? PlayingRatio,
             });
-        }
-        var model = TorchScriptModel.Open(name, Options(modelRate));
+        if (modelRate is not null and (< 1000 or > 384000)) throw new UsageException($"--model-rate {modelRate}: must be 1000..384000 Hz");
+        var options = new ModelOptions { SampleRate = modelRate };
+        if (IsOnnx(name)) return OnnxModel.Open(name, options);
+        var model = TorchScriptModel.Open(name, options);
         try
         {
             foreach (var (attribute, value) in settings) model.SetAttribute(attribute, value);
@@ -75,9 +75,6 @@ internal static class Models
             throw;
         }
     }
-
-    private static ModelOptions Options(int? modelRate) =>
-        modelRate is not null and (< 1000 or > 384000) ? throw new UsageException($"--model-rate {modelRate}: must be 1000..384000 Hz") : new ModelOptions { SampleRate = modelRate };
 
     /// <summary>What a model file says about itself (methods, attributes), whether or not it can be played.</summary>
     public static ModelDescription Describe(string path) => IsOnnx(path) ? OnnxModel.Describe(path) : TorchScriptModel.Describe(path);

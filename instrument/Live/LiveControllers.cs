@@ -176,13 +176,11 @@ public sealed class LiveControllers : IDisposable
     /// <summary>Opens an input port with its profile (and a Launchpad's lights); null when it is not played.</summary>
     private LiveControllerInput? Open(MidiPort port, MidiPortList ports)
     {
-        var settings = _settings;
-        var output = _output;
         var recognised = ControllerRecognition.FromPortName(port.Name);
         if (recognised.Skip != null)
         {
             // Every port is opened by default, so only a port asked for by name is worth a word.
-            if (settings.Ports.Count > 0) _messages.WriteLine($"terrain: not playing {recognised.Skip}");
+            if (_settings.Ports.Count > 0) _messages.WriteLine($"terrain: not playing {recognised.Skip}");
             return null;
         }
         var (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
@@ -193,16 +191,16 @@ public sealed class LiveControllers : IDisposable
         MidiController controller;
         try
         {
-            controller = MidiControllers.Create(profile, new Mapping(profile, settings.Bounds, output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
+            controller = MidiControllers.Create(profile, new Mapping(profile, _settings.Bounds, _output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
         }
         catch (ArgumentException notMidi)
         {
             _messages.WriteLine($"terrain: {source}: {notMidi.Message}; {port} plays its default profile");
             (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
-            controller = MidiControllers.Create(profile, new Mapping(profile, settings.Bounds, output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
+            controller = MidiControllers.Create(profile, new Mapping(profile, _settings.Bounds, _output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
         }
 
-        LiveControllerInput.WarmUp(profile, settings.Bounds, recognised.Launchpad ?? LaunchpadModel.X);
+        LiveControllerInput.WarmUp(profile, _settings.Bounds, recognised.Launchpad ?? LaunchpadModel.X);
         var input = new LiveControllerInput(port, profile, source, controller);
         try
         {
@@ -214,7 +212,7 @@ public sealed class LiveControllers : IDisposable
             return null;
         }
         lock (_gate) _inputs = [.. _inputs, input];
-        if (controller is Launchpad launchpad) OpenLights(launchpad.Model, port, ports, settings);
+        if (controller is Launchpad launchpad) OpenLights(launchpad.Model, port, ports);
         return input;
     }
 
@@ -223,7 +221,7 @@ public sealed class LiveControllers : IDisposable
     /// like the input if there is one (ALSA names both the same), else the closest name (JACK's
     /// bridges call them "... capture ..." and "... playback ...").
     /// </summary>
-    private void OpenLights(LaunchpadModel model, MidiPort input, MidiPortList ports, LiveControllerSettings settings)
+    private void OpenLights(LaunchpadModel model, MidiPort input, MidiPortList ports)
     {
         var candidates = Lights(model, input, ports);
         if (candidates.Count == 0)
@@ -234,7 +232,7 @@ public sealed class LiveControllers : IDisposable
         }
         try
         {
-            var link = new LaunchpadLink(model, MidiOutput.Open(candidates[0]), settings.Bounds);
+            var link = new LaunchpadLink(model, MidiOutput.Open(candidates[0]), _settings.Bounds);
             lock (_gate)
             {
                 _launchpads = [.. _launchpads, link];
@@ -308,7 +306,7 @@ public sealed class LiveControllers : IDisposable
             if (Lights(model, input, ports).Count == 0) continue;
             _dark.Remove((model, input));
             int launchpads = _launchpads.Length;
-            OpenLights(model, input, ports, _settings);
+            OpenLights(model, input, ports);
             for (int i = launchpads; i < _launchpads.Length; i++) _watcher!.Watch(_launchpads[i].Output);
         }
     }

@@ -18,8 +18,9 @@ public sealed record LiveSettings
     /// <summary>
     /// The most blocks kept queued between the synth thread and the callback: each is a period of
     /// latency, and a period the synth thread may wake late without an underrun. Two by default,
-    /// because on the virtual machines we build on one block underran a few times in two minutes
-    /// (README, Performance); one where the kernel wakes real-time threads on time.
+    /// because on the virtual machines we build on one block underran 3 times in two minutes of a
+    /// voice or two, and 23 times in three minutes of sixteen voices and training (README,
+    /// Performance); one where the kernel wakes real-time threads on time.
     /// </summary>
     public int AheadBlocks { get; init; } = 2;
     /// <summary>

@@ -145,7 +145,7 @@ public sealed partial class JackServer : IDisposable
     {
         if (!process.HasExited)
         {
-            kill(process.Id, SignalTerminate);
+            Signals.Terminate(process.Id);
             if (!process.WaitForExit(TimeSpan.FromSeconds(3))) process.Kill();
             process.WaitForExit();
         }
@@ -316,11 +316,6 @@ public sealed partial class JackServer : IDisposable
             Environment.SetEnvironmentVariable(name, value);
         }
     }
-
-    private const int SignalTerminate = 15;
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 
     [LibraryImport("libc.so.6")]
     private static partial uint getuid();

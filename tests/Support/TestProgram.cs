@@ -7,7 +7,7 @@ namespace LatentTerrain.Tests.Support;
 /// that leave a process unfit for the tests after them, or whose standard error is the point;
 /// and the instrument's own program, for what must be measured in a process like the one on stage.
 /// </summary>
-public static partial class TestProgram
+public static class TestProgram
 {
     /// <summary>Runs the assembly with <paramref name="arguments"/> and returns what it printed; kills it after <paramref name="timeout"/>.</summary>
     public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments) =>
@@ -27,7 +27,7 @@ public static partial class TestProgram
     public static (int ExitCode, string Output, string Error) RunTerrainAndInterrupt(TimeSpan timeout, Func<string, bool> interruptAfter, params string[] arguments) =>
         Execute(Terrain, timeout, arguments, (line, process) =>
         {
-            if (interruptAfter(line)) kill(process.Id, SignalInterrupt);
+            if (interruptAfter(line)) Signals.Interrupt(process.Id);
         });
 
     private static string Terrain => Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll");
@@ -62,11 +62,6 @@ public static partial class TestProgram
         }
         return (process.ExitCode, output.Result, error.Result);
     }
-
-    private const int SignalInterrupt = 2;
-
-    [System.Runtime.InteropServices.LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 
     // The test host usually runs under the dotnet host itself; dotnet test names it in DOTNET_HOST_PATH otherwise.
     private static string DotnetHost() =>

@@ -227,7 +227,7 @@ public class SynthTests
     }
 
     /// <summary>Throws on every frame, and counts the frames it was asked for.</summary>
-    private sealed class BrokenAutoencoder(IAutoencoder inner) : Wrapper(inner)
+    private sealed class BrokenAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
     {
         public int Calls;
         protected override void After(Span<float> audio)
@@ -238,7 +238,7 @@ public class SynthTests
     }
 
     /// <summary>From its 10th frame on returns NaN, until it is reset: a state gone bad.</summary>
-    private sealed class PoisonedAutoencoder(IAutoencoder inner) : Wrapper(inner)
+    private sealed class PoisonedAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
     {
         private int _frames;
         private bool _poisoned;
@@ -251,9 +251,9 @@ public class SynthTests
     }
 
     /// <summary>A model whose decoders decode with the inner one, then let <see cref="After"/> spoil the frame.</summary>
-    private abstract class Wrapper(IAutoencoder inner) : IAutoencoder
+    private abstract class SpoilingAutoencoder(IAutoencoder inner) : IAutoencoder
     {
-        public string Name => "wrapped";
+        public string Name => "spoiled";
         public int LatentSize => inner.LatentSize;
         public int Ratio => inner.Ratio;
         public int SampleRate => inner.SampleRate;
@@ -264,7 +264,7 @@ public class SynthTests
         protected abstract void After(Span<float> audio);
         protected virtual void OnReset() { }
 
-        private sealed class Decoder(Wrapper model, IStreamingDecoder decoder) : IStreamingDecoder
+        private sealed class Decoder(SpoilingAutoencoder model, IStreamingDecoder decoder) : IStreamingDecoder
         {
             public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
             {
@@ -283,33 +283,17 @@ public class SynthTests
     }
 
     /// <summary>Wraps a model: every <see cref="Every"/>th frame throws, and the one after returns NaN.</summary>
-    private sealed class FaultyAutoencoder(IAutoencoder inner) : IAutoencoder
+    private sealed class FaultyAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
     {
         public const int Every = 5;
         public const string Message = "the model failed on purpose";
-        public string Name => "faulty";
-        public int LatentSize => inner.LatentSize;
-        public int Ratio => inner.Ratio;
-        public int SampleRate => inner.SampleRate;
-        public int Channels => inner.Channels;
-        public float[] Encode(ReadOnlySpan<float> audio) => inner.Encode(audio);
-        public IStreamingDecoder CreateDecoder() => new Decoder(inner.CreateDecoder());
-        public void Dispose() => inner.Dispose();
+        private int _frames;
 
-        private sealed class Decoder(IStreamingDecoder inner) : IStreamingDecoder
+        protected override void After(Span<float> audio)
         {
-            private int _frames;
-
-            public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
-            {
-                inner.Decode(latent, audio);
-                int frame = _frames++;
-                if (frame % Every == 1) throw new InvalidOperationException(Message);
-                if (frame % Every == 2) audio[7] = float.NaN;
-            }
-
-            public void Reset() => inner.Reset();
-            public void Dispose() => inner.Dispose();
+            int frame = _frames++;
+            if (frame % Every == 1) throw new InvalidOperationException(Message);
+            if (frame % Every == 2) audio[7] = float.NaN;
         }
     }
 }
