@@ -50,6 +50,13 @@ public static class AudioDevices
         return new AudioDeviceList(library.VersionText, hostApis, outputs);
     }
 
+    /// <inheritdoc cref="Choose(PortAudioLibrary, string?)"/>
+    public static AudioDevice Choose(string? choice)
+    {
+        using var library = PortAudioLibrary.Open();
+        return Choose(library, choice);
+    }
+
     /// <summary>
     /// The output device <paramref name="choice"/> names: null or empty for the default, a
     /// number for that device index, otherwise a name or part of one (any case). A whole name

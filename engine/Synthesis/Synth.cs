@@ -39,9 +39,9 @@ public sealed class Synth : IDisposable
     {
         _settings = settings ?? new SynthSettings();
         _settings.Validate();
-        SampleRate = model.SampleRate;
+        SampleRate = _settings.SampleRate ?? model.SampleRate;
         Cursors = cursors ?? new CursorBoard();
-        _bank = new VoiceBank(model, terrain, _settings, Faults);
+        _bank = new VoiceBank(model, terrain, _settings, SampleRate, Faults);
         _limiter = new Limiter(SampleRate);
         _crossfadeSamples = Math.Max(1, (int)(_settings.CrossfadeSeconds * SampleRate));
     }
@@ -52,16 +52,18 @@ public sealed class Synth : IDisposable
     /// <summary>Voices sounding now, held or releasing.</summary>
     public int SoundingVoices => _bank.SoundingVoices;
 
+    /// <summary>How much later than its cursors the playing model sounds because it is resampled to the synth's rate; 0 at its own rate.</summary>
+    public double ResamplingDelaySeconds => (Volatile.Read(ref _pending) ?? _bank).ResamplingDelaySeconds;
+
     /// <summary>
     /// Replaces the autoencoder and the terrain (for example another model, or a terrain of another
-    /// shape) with a crossfade. Call it from any thread but the audio thread: it allocates. New
-    /// weights of the same terrain need no Load: publish them to its <see cref="TerrainSnapshots"/>.
+    /// shape) with a crossfade; a model at another rate is resampled. Call it from any thread but the
+    /// audio thread: it allocates. New weights of the same terrain need no Load: publish them to its
+    /// <see cref="TerrainSnapshots"/>.
     /// </summary>
     public void Load(IAutoencoder model, TerrainSnapshots terrain)
     {
-        if (model.SampleRate != SampleRate)
-            throw new ArgumentException($"{model.Name} runs at {model.SampleRate} Hz but the synth at {SampleRate} Hz: reopen the output at that rate");
-        var bank = new VoiceBank(model, terrain, _settings, Faults);
+        var bank = new VoiceBank(model, terrain, _settings, SampleRate, Faults);
         lock (_loadLock)
         {
             Interlocked.Exchange(ref _pending, bank)?.Dispose();

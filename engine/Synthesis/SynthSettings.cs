@@ -17,6 +17,12 @@ public sealed record SynthSettings
     public float CrossfadeSeconds { get; init; } = 0.05f;
     /// <summary>Output channels; a mono model is copied to each.</summary>
     public int OutputChannels { get; init; } = 1;
+    /// <summary>
+    /// The rate the synth renders at (the device's), or null for the model's own. A model at another
+    /// rate is resampled live, each voice bank on its own (Audio/PolyphaseResampler), so a 44.1 kHz
+    /// model plays on a 48 kHz device and crossfades with a 48 kHz one.
+    /// </summary>
+    public int? SampleRate { get; init; }
 
     public void Validate()
     {
@@ -31,5 +37,6 @@ public sealed record SynthSettings
         Check(GainSmoothingSeconds is >= 0f and <= 1f, $"gain smoothing must be 0..1 s, not {GainSmoothingSeconds}");
         Check(CrossfadeSeconds is >= 0f and <= 5f, $"crossfade must be 0..5 s, not {CrossfadeSeconds}");
         Check(OutputChannels is >= 1 and <= 32, $"output channels must be 1..32, not {OutputChannels}");
+        Check(SampleRate is null or (>= 8000 and <= 384000), $"sample rate must be 8000..384000 Hz, not {SampleRate}");
     }
 }

@@ -19,9 +19,9 @@ internal static class Models
     public const int EncodingRatio = 2048;
 
     /// <summary>
-    /// The built-in codec's frame size when playing and rendering: one 128-frame device period, so
-    /// every block starts a new frame with the newest cursors (lowest latency, least jitter), and a
-    /// render is made exactly as the default live instrument plays.
+    /// The built-in codec's frame size when playing and rendering at its own rate: one 128-frame
+    /// device period (see <see cref="BuiltInFrame"/>), so a render is made exactly as the default
+    /// live instrument plays.
     /// </summary>
     public const int PlayingRatio = 128;
 
@@ -41,9 +41,24 @@ internal static class Models
     };
 
     /// <summary>
-    /// Opens the named autoencoder. The built-in codec plays at <paramref name="sampleRate"/> (44.1 or
-    /// 48 kHz) and <paramref name="ratio"/>; a model file plays at its own rate and frame size
-    /// (<paramref name="modelRate"/> only for a file that does not say its rate).
+    /// The built-in codec's rate for an output at <paramref name="sampleRate"/>: 44.1 kHz for the
+    /// rates of its family (22.05, 88.2 kHz...), else 48 kHz; the synth resamples it to the output's.
+    /// </summary>
+    public static int BuiltInRate(int? sampleRate) => sampleRate is int rate && rate % 11025 == 0 ? 44100 : 48000;
+
+    /// <summary>
+    /// The built-in codec's frame for blocks of <paramref name="blockFrames"/> at
+    /// <paramref name="sampleRate"/>: one block at the codec's rate, so every block starts a frame
+    /// with the newest cursors (lowest latency, least jitter); <see cref="PlayingRatio"/> at 48 kHz.
+    /// </summary>
+    public static int BuiltInFrame(int blockFrames, int? sampleRate) =>
+        Math.Clamp((int)((long)blockFrames * BuiltInRate(sampleRate) / (sampleRate ?? BuiltInRate(null))) / 16 * 16, 64, 2048);
+
+    /// <summary>
+    /// Opens the named autoencoder. The built-in codec plays at <see cref="BuiltInRate"/> of
+    /// <paramref name="sampleRate"/> and frames of <paramref name="ratio"/>; a model file plays at
+    /// its own rate and frame size (<paramref name="modelRate"/> only for a file that does not say
+    /// its rate). The synth resamples either to the output's rate.
     /// </summary>
     /// <param name="attributes">NAME=VALUE settings for an nn~ model's attributes (<c>--model-attribute</c>).</param>
     /// <exception cref="ModelException">The file is missing, broken, or not a model the instrument can play; or it refused an attribute.</exception>
@@ -57,7 +72,7 @@ internal static class Models
         if (name is null || name.Equals(BuiltIn, StringComparison.OrdinalIgnoreCase))
             return new BuiltInCodec(new BuiltInCodecOptions
             {
-                SampleRate = sampleRate == 44100 ? 44100 : 48000,
+                SampleRate = BuiltInRate(sampleRate),
                 Ratio = ratio ?? PlayingRatio,
             });
         if (modelRate is not null and (< 1000 or > 384000)) throw new UsageException($"--model-rate {modelRate}: must be 1000..384000 Hz");

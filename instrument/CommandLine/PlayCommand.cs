@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using LatentTerrain.Engine.Audio;
 using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Files;
 using LatentTerrain.Engine.Rendering;
@@ -23,7 +24,7 @@ internal static class PlayCommand
         var defaults = new LiveSettings();
         var device = new Option<string>("--device") { Description = "audio output device: a name (or part of it) or an index from `terrain devices` [default: the default output]" };
         var frames = new Option<int>("--frames") { Description = "frames per buffer: the device's period and the synth's block", DefaultValueFactory = _ => defaults.Frames };
-        var sampleRate = new Option<int>("--sample-rate") { Description = "sample rate; must be the device's (JACK's)", DefaultValueFactory = _ => defaults.SampleRate };
+        var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate to open the device at; a model at another rate is resampled live [default: the device's own (JACK's)]" };
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
         var model = Models.ModelOption();
         var attribute = Models.ModelAttributeOption();
@@ -50,13 +51,12 @@ internal static class PlayCommand
             await Task.Yield();
             int period = result.GetValue(frames);
             if (period is < 16 or > 4096) throw new UsageException($"--frames {period}: must be 16..4096");
-            int rate = result.GetValue(sampleRate);
+            int? askedRate = result.GetValue(sampleRate);
+            if (askedRate is not null and (< 8000 or > 192000)) throw new UsageException($"--sample-rate {askedRate}: must be 8000..192000 Hz");
             int queued = result.GetValue(ahead);
             if (queued is < 1 or > 8) throw new UsageException($"--ahead {queued}: must be 1..8 blocks");
             double? leadMs = result.GetValue(lead);
             if (leadMs is not null and not (>= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
-            bool builtIn = result.GetValue(model) is null or Models.BuiltIn;
-            if (builtIn && rate is not (44100 or 48000)) throw new UsageException($"--sample-rate {rate}: the built-in codec plays at 44100 or 48000 Hz");
             double? length = result.GetValue(seconds);
             if (length is not null and (<= 0 or > 86400)) throw new UsageException($"--seconds {length}: must be more than 0 and at most 86400");
             var performance = result.GetValue(gesture) is string gesturePath ? GestureFile.Load(Options.ExistingFile(result, gesture)) : null;
@@ -67,15 +67,13 @@ internal static class PlayCommand
             bool noMidi = midiPorts.Any(port => port.Equals("none", StringComparison.OrdinalIgnoreCase));
             if (noMidi && midiPorts.Length > 1) throw new UsageException("--midi none opens no MIDI input: give it alone");
 
-            // The codec's frame is the synth's block, so every block starts a frame with the newest cursors: lowest latency, least jitter.
-            using var autoencoder = Models.Open(result.GetValue(model), rate, Math.Clamp(period / 16 * 16, 64, 2048), attributes: result.GetValue(attribute));
-            // A model file plays at its own rate; live resampling is not built, so the device must run at it.
-            if (autoencoder.SampleRate != rate)
-                throw new UsageException($"{autoencoder.Name} plays at {autoencoder.SampleRate} Hz: run the device at that rate and pass --sample-rate {autoencoder.SampleRate}");
+            int rate = askedRate ?? (int)AudioDevices.Choose(result.GetValue(device)).DefaultSampleRate;
+            using var autoencoder = Models.Open(result.GetValue(model), rate, Models.BuiltInFrame(period, rate), attributes: result.GetValue(attribute));
             using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 }, recordPath);
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
-            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by PortAudio's figures (measured: README, Performance)");
+            string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";
+            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by PortAudio's figures (measured: README, Performance)");
 
             // Disposed however the command ends (Ctrl-C cancels the token and the loop below ends): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,

@@ -26,7 +26,7 @@ internal static class RenderCommand
         var model = Models.ModelOption();
         var attribute = Models.ModelAttributeOption();
         var modelRate = Models.ModelRateOption();
-        var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate of the file [default: the model's own; another is resampled to]" };
+        var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate of the file [default: the model's own; another is resampled to, as `play` does live]" };
         var seconds = new Option<double?>("--seconds") { Description = "length of the render [default: the gesture plus one second of release]" };
 
         var command = new Command("render", "Render a gesture or a MIDI performance offline into a sound file, exactly as the instrument plays it.")
@@ -48,13 +48,14 @@ internal static class RenderCommand
 
             var performance = fromGesture ? GestureFile.Load(inputPath) : MidiPerformance(inputPath, mappingPath);
             var network = result.GetValue(terrain) is string terrainPath ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
-            using var autoencoder = Models.Open(result.GetValue(model), rate, modelRate: result.GetValue(modelRate), attributes: result.GetValue(attribute));
+            using var autoencoder = Models.Open(result.GetValue(model), rate, Models.BuiltInFrame(OfflineRenderer.DefaultBlockFrames, rate),
+                result.GetValue(modelRate), result.GetValue(attribute));
 
             var clock = Stopwatch.StartNew();
-            using var synth = new Synth(autoencoder, new TerrainSnapshots(network), new SynthSettings { OutputChannels = autoencoder.Channels });
+            // Resampled by the synth itself, so a render at the device's rate is what `play` sounds like there.
+            using var synth = new Synth(autoencoder, new TerrainSnapshots(network), new SynthSettings { OutputChannels = autoencoder.Channels, SampleRate = rate });
             var interleaved = OfflineRenderer.Render(synth, performance, length);
-            var audio = AudioBuffer.FromInterleaved(autoencoder.SampleRate, autoencoder.Channels, interleaved);
-            if (rate is int target && target != audio.SampleRate) audio = Resampler.Resample(audio, target);
+            var audio = AudioBuffer.FromInterleaved(synth.SampleRate, autoencoder.Channels, interleaved);
             AudioFile.Write(outputPath, audio);
             console.MarkupLineInterpolated(
                 $"{audio.Seconds:F2} s at {audio.SampleRate} Hz ({autoencoder.Name}, {performance.Events.Count} events) rendered in {clock.Elapsed.TotalSeconds:F2} s -> {outputPath}");

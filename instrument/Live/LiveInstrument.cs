@@ -54,11 +54,10 @@ public sealed class LiveInstrument : IDisposable
 
     public LiveInstrument(IAutoencoder model, TerrainNetwork terrain, LiveSettings settings, string? recordPath = null)
     {
-        if (model.SampleRate != settings.SampleRate)
-            throw new ArgumentException($"{model.Name} runs at {model.SampleRate} Hz but the output was asked for {settings.SampleRate} Hz");
         Settings = settings;
         Terrain = new TerrainSnapshots(terrain);
-        Synth = new Synth(model, Terrain, new SynthSettings { OutputChannels = settings.Channels });
+        // A model at another rate than the device's is resampled live (Synth, SynthSettings.SampleRate).
+        Synth = new Synth(model, Terrain, new SynthSettings { OutputChannels = settings.Channels, SampleRate = settings.SampleRate });
         int ahead = settings.AheadBlocks * settings.Frames;
         _ring = new AudioRing(4 * ahead, settings.Channels);
         if (recordPath != null) _recorder = new Recorder(recordPath, settings.SampleRate, settings.Channels);
@@ -93,7 +92,7 @@ public sealed class LiveInstrument : IDisposable
     private void WarmUp()
     {
         using var lease = Terrain.Acquire();
-        using var rehearsal = new Synth(Synth.Model, new TerrainSnapshots(lease.Network), new SynthSettings { OutputChannels = Settings.Channels, ReleaseSeconds = 0.01f });
+        using var rehearsal = new Synth(Synth.Model, new TerrainSnapshots(lease.Network), new SynthSettings { OutputChannels = Settings.Channels, SampleRate = Settings.SampleRate, ReleaseSeconds = 0.01f });
         var block = new float[Settings.Frames * Settings.Channels];
         rehearsal.Cursors.Move(0, 0f, 0f, 1f);
         for (int i = 0; i < 20; i++) rehearsal.Render(block);
@@ -111,7 +110,7 @@ public sealed class LiveInstrument : IDisposable
     /// Plays another autoencoder of the same latent size on the same terrain: loaded here, on the
     /// caller's thread, and crossfaded in by the synth thread between two blocks.
     /// </summary>
-    /// <exception cref="ArgumentException">Another sample rate or latent size than the one playing, said in one line.</exception>
+    /// <exception cref="ArgumentException">Another latent size than the one playing, said in one line.</exception>
     public void Load(IAutoencoder model)
     {
         if (model.LatentSize != Synth.Model.LatentSize)
@@ -146,11 +145,12 @@ public sealed class LiveInstrument : IDisposable
 
     /// <summary>
     /// Control-to-sound latency by the figures at hand: a move waits up to a block for the next one
-    /// to start, which is rendered the lead before the device takes it, plus the device's buffer as
-    /// PortAudio reports it. Under JACK's dummy driver the measured latency is about 2.7 ms more
-    /// (its buffer is two periods, PortAudio reports one): README, Performance.
+    /// to start, which is rendered the lead before the device takes it, plus the resampler's delay
+    /// for a model at another rate and the device's buffer as PortAudio reports it. Under JACK's
+    /// dummy driver the measured latency is about 2.7 ms more (its buffer is two periods, PortAudio
+    /// reports one): README, Performance.
     /// </summary>
-    public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Output.ReportedLatency;
+    public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Synth.ResamplingDelaySeconds + Output.ReportedLatency;
 
     /// <summary>Stops the sound, completes the recording (rethrowing a write failure) and frees everything.</summary>
     public void Stop()

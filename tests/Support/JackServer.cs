@@ -145,7 +145,7 @@ public sealed partial class JackServer : IDisposable
     {
         if (!process.HasExited)
         {
-            Signals.Terminate(process.Id);
+            ProcessSignals.Terminate(process.Id);
             if (!process.WaitForExit(TimeSpan.FromSeconds(3))) process.Kill();
             process.WaitForExit();
         }

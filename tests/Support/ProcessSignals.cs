@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace LatentTerrain.Tests.Support;
 
 /// <summary>POSIX signals to a process of a test's own (.NET sends only SIGKILL): Ctrl-C, or a polite stop.</summary>
-internal static partial class Signals
+internal static partial class ProcessSignals
 {
     /// <summary>SIGINT, what a terminal's Ctrl-C sends.</summary>
     public static void Interrupt(int processId) => kill(processId, 2);

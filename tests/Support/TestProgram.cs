@@ -27,7 +27,7 @@ public static class TestProgram
     public static (int ExitCode, string Output, string Error) RunTerrainAndInterrupt(TimeSpan timeout, Func<string, bool> interruptAfter, params string[] arguments) =>
         Execute(Terrain, timeout, arguments, (line, process) =>
         {
-            if (interruptAfter(line)) Signals.Interrupt(process.Id);
+            if (interruptAfter(line)) ProcessSignals.Interrupt(process.Id);
         });
 
     private static string Terrain => Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll");

@@ -3,6 +3,7 @@ using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Tests.Support;
+using LatentTerrain.Tests.Audio;
 
 namespace LatentTerrain.Tests.Synthesis;
 
@@ -98,8 +99,11 @@ public class SynthTests
         Assert.True(Spectrum.Magnitude(after.AsSpan(Rate / 5), 440, Rate) > 0.8 * Gain);
     }
 
-    [Fact]
-    public void AnotherModelCrossfadesInWithoutAJump()
+    /// <summary>Another model, also one at another rate (resampled from then on), comes in without a click.</summary>
+    [Theory]
+    [InlineData(Rate)]
+    [InlineData(44100)]
+    public void AnotherModelCrossfadesInWithoutAJump(int incomingRate)
     {
         using var synth = NewSynth();
         synth.Cursors.Move(0, 0f, 0f, 1f);
@@ -111,10 +115,10 @@ public class SynthTests
             synth.Render(one);
             before.Add(one[0]);
         } while (MathF.Abs(one[0]) < 0.2f);
-        synth.Load(new SineAutoencoder(ratio: 256, octaveOffset: 0.5f), new TerrainSnapshots(LinearTerrain.PitchAlongX()));
+        synth.Load(new SineAutoencoder(ratio: 256, sampleRate: incomingRate, octaveOffset: 0.5f), new TerrainSnapshots(LinearTerrain.PitchAlongX()));
         var after = Render(synth, 0.3);
 
-        Assert.Equal(256, synth.Model.Ratio);
+        Assert.Equal((256, incomingRate), (synth.Model.Ratio, synth.Model.SampleRate));
         float bound = 2 * MathF.PI * 311 * Gain / Rate * 1.5f;
         float step = Spectrum.LargestStep([.. before, .. after]);
         Assert.True(step <= bound, $"largest step {step}, bound {bound}");
@@ -122,12 +126,60 @@ public class SynthTests
         Assert.True(Spectrum.Magnitude(settled, 311.13, Rate) > 0.8 * Gain && Spectrum.Magnitude(settled, 220, Rate) < 0.01);
     }
 
-    [Fact]
-    public void ALoadWithAnotherSampleRateIsRefused()
+    [Theory]
+    [InlineData(44100)]
+    [InlineData(96000)]
+    public void A_model_at_another_rate_plays_at_its_own_pitch_at_the_synths_rate(int modelRate)
     {
-        using var synth = NewSynth();
-        var error = Assert.Throws<ArgumentException>(() => synth.Load(new SineAutoencoder(sampleRate: 44100), new TerrainSnapshots(LinearTerrain.PitchAlongX())));
-        Assert.Contains("44100 Hz", error.Message);
+        // 220 Hz at the model's rate: played without resampling it would come out at 220 * 48000 / modelRate.
+        using var synth = new Synth(new SineAutoencoder(sampleRate: modelRate), new TerrainSnapshots(LinearTerrain.PitchAlongX()), new SynthSettings { SampleRate = Rate });
+        synth.Cursors.Move(0, 0f, 0f, 1f);
+        var settled = Render(synth, 0.5).AsSpan(Rate / 10);
+
+        Assert.Equal(Rate, synth.SampleRate);
+        Assert.Equal(220, Signals.Frequency(settled, Rate), 0.05);
+        Assert.Equal(Gain, Spectrum.Magnitude(settled, 220, Rate), 0.01);
+        Assert.InRange(synth.ResamplingDelaySeconds, 0.0005, 0.001);
+    }
+
+    [Fact]
+    public void A_resampled_voice_is_the_voice_at_its_own_rate_resampled()
+    {
+        var gesture = new Gesture([new(0, 0, -1f, 0f, 1f), new(0.1, 1, 1f, 0f, 0.5f), new(0.2, 0, 0.5f, 0f, 0.8f), new(0.3, 0, 0f, 0f, 0f)]);
+        using var own = new Synth(new SineAutoencoder(sampleRate: 44100), new TerrainSnapshots(LinearTerrain.PitchAlongX()), new SynthSettings { ReleaseSeconds = 0.05f });
+        using var live = new Synth(new SineAutoencoder(sampleRate: 44100), new TerrainSnapshots(LinearTerrain.PitchAlongX()), new SynthSettings { ReleaseSeconds = 0.05f, SampleRate = Rate });
+        // Events land on the first block after them, so both synths read cursors on a grid they share: 147 and 160 frames.
+        float[] atOwnRate = OfflineRenderer.Render(own, gesture, 0.5, blockFrames: 147);
+        float[] resampled = OfflineRenderer.Render(live, gesture, 0.5, blockFrames: 160);
+
+        var expected = new float[resampled.Length];
+        var resampler = new LatentTerrain.Engine.Audio.PolyphaseResampler(44100, Rate, 1, 160);
+        for (int read = 0, written = 0; written < expected.Length; written += 160)
+        {
+            int needed = resampler.InputFramesFor(160);
+            resampler.Process(atOwnRate.AsSpan(read, needed), expected.AsSpan(written, 160));
+            read += needed;
+        }
+        Assert.True(Signals.MaxDifference(expected, resampled) < 1e-5, $"largest difference {Signals.MaxDifference(expected, resampled)}");
+        Assert.True(Spectrum.Peak(resampled) > 0.1f);
+    }
+
+    [Fact]
+    public void Rendering_a_resampled_model_allocates_nothing()
+    {
+        using var synth = new Synth(new SineAutoencoder(sampleRate: 44100), new TerrainSnapshots(LinearTerrain.PitchAlongX()), new SynthSettings { OutputChannels = 2, SampleRate = Rate });
+        var block = new float[2 * 128];
+        for (int i = 0; i < 16; i++) synth.Cursors.Move(i, i * 0.1f, 0f, 0.5f);
+        for (int i = 0; i < 50; i++) synth.Render(block);
+
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                synth.Cursors.Move(i % 16, i * 0.01f, 0f, 0.7f);
+                synth.Render(block);
+            }
+        }));
     }
 
     [Fact]
