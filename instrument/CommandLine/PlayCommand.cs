@@ -38,7 +38,7 @@ internal static class PlayCommand
         var midi = new Option<string[]>("--midi") { Description = "MIDI input port to play from: a number or (part of) a name from `terrain devices`; repeat it for more; `none` opens none [default: every input]" };
         var mapping = new Option<string[]>("--mapping") { Description = "mapping profile (JSON) for the MIDI inputs: FILE for all, or PORT=FILE for the ports whose name contains PORT; repeatable [default: each device's built-in profile]" };
 
-        var command = new Command("play", "Play the instrument live (headless for now: a gesture file or standard input moves the cursors).")
+        var command = new Command("play", "Play the instrument live (headless for now: MIDI controllers, a gesture file or standard input move the cursors; type `model NAME` to switch models).")
         {
             device, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping,
         };
@@ -68,7 +68,9 @@ internal static class PlayCommand
             if (noMidi && midiPorts.Length > 1) throw new UsageException("--midi none opens no MIDI input: give it alone");
 
             int rate = askedRate ?? (int)AudioDevices.Choose(result.GetValue(device)).DefaultSampleRate;
-            using var autoencoder = Models.Open(result.GetValue(model), rate, Models.BuiltInFrame(period, rate), attributes: result.GetValue(attribute));
+            // Declared before the instrument, so disposed after it: no model is freed while the synth may play it.
+            using var models = new LoadedModels(result.GetValue(model), rate, period, result.GetValue(attribute));
+            var autoencoder = models.First;
             using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 }, recordPath);
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
@@ -82,7 +84,8 @@ internal static class PlayCommand
 
             if (performance != null) instrument.Play(performance);
             // Typed cursors take their slots from the same allocator as the controllers' touches.
-            var input = performance == null ? StandardInput.Start(Console.In, instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(), result.InvocationConfiguration.Error) : null;
+            var input = performance == null ? StandardInput.Start(Console.In, instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(),
+                result.InvocationConfiguration.Error, name => models.Switch(name, instrument, console)) : null;
             bool playedByMidi = controllers?.Inputs.Count > 0;
             double stopAt = length ?? (performance != null ? performance.Duration + 1.0 : double.PositiveInfinity);
             var clock = Stopwatch.StartNew();

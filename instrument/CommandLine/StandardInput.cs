@@ -5,12 +5,15 @@ using LatentTerrain.Mappings;
 namespace LatentTerrain.Instrument.CommandLine;
 
 /// <summary>
-/// Cursor commands from standard input, one per line: <c>FINGER X Y PRESSURE</c> (spaces or commas;
-/// finger 0..15 names the typed cursor in later lines; pressure 0 lifts it), or <c>quit</c>. Each
-/// typed finger takes a slot of the cursor board from the allocator the MIDI controllers share, so
-/// typing never lifts or moves a cursor a controller holds. A malformed line is reported and skipped.
+/// Commands from standard input, one per line: <c>FINGER X Y PRESSURE</c> (spaces or commas;
+/// finger 0..15 names the typed cursor in later lines; pressure 0 lifts it), <c>model NAME</c>
+/// (another autoencoder, crossfaded in) or <c>quit</c>. Each typed finger takes a slot of the cursor
+/// board from the allocator the MIDI controllers share, so typing never lifts or moves a cursor a
+/// controller holds. A malformed line, or a model that cannot be played, is reported in one line and
+/// the instrument plays on.
 /// </summary>
-public sealed class StandardInput(CursorBoard board, CursorAllocator allocator, TextWriter errors)
+/// <param name="switchModel">Plays the named model (on this reader's thread, off the audio path); what it throws is reported.</param>
+public sealed class StandardInput(CursorBoard board, CursorAllocator allocator, TextWriter errors, Action<string>? switchModel = null)
 {
     public const int Fingers = CursorBoard.Capacity;
 
@@ -26,9 +29,9 @@ public sealed class StandardInput(CursorBoard board, CursorAllocator allocator, 
     public bool Quit => _quit;
 
     /// <summary>Reads <paramref name="reader"/> on a thread of its own until it ends or says quit.</summary>
-    public static StandardInput Start(TextReader reader, CursorBoard board, CursorAllocator allocator, TextWriter errors)
+    public static StandardInput Start(TextReader reader, CursorBoard board, CursorAllocator allocator, TextWriter errors, Action<string>? switchModel = null)
     {
-        var input = new StandardInput(board, allocator, errors);
+        var input = new StandardInput(board, allocator, errors, switchModel);
         new Thread(() =>
         {
             while (!input.Quit && reader.ReadLine() is string line) input.Apply(line);
@@ -48,6 +51,21 @@ public sealed class StandardInput(CursorBoard board, CursorAllocator allocator, 
             _ended = true;
             return;
         }
+        if (fields[0] == "model" && fields.Length > 1 && switchModel != null)
+        {
+            // The rest of the line, spaces and all, is the name: a path may hold them.
+            string name = line.Trim()["model".Length..].Trim();
+            try
+            {
+                switchModel(name);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong with the new model, the old one plays on.
+                errors.WriteLine($"terrain play: model {name}: {e.Message}");
+            }
+            return;
+        }
         if (fields.Length == 4 && int.TryParse(fields[0], out int finger) && finger is >= 0 and < Fingers
             && float.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x)
             && float.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && float.IsFinite(y)
@@ -56,7 +74,7 @@ public sealed class StandardInput(CursorBoard board, CursorAllocator allocator, 
             if (pressure > 0f) Move(finger, x, y, pressure);
             else Lift(finger);
         }
-        else errors.WriteLine($"terrain play: ignored '{line.Trim()}': expected FINGER X Y PRESSURE (finger 0..{Fingers - 1}, pressure 0..1) or quit");
+        else errors.WriteLine($"terrain play: ignored '{line.Trim()}': expected FINGER X Y PRESSURE (finger 0..{Fingers - 1}, pressure 0..1){(switchModel != null ? ", model NAME" : "")} or quit");
     }
 
     private void Move(int finger, float x, float y, float pressure)

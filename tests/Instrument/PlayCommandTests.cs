@@ -31,4 +31,42 @@ public sealed class PlayCommandTests
             System.Text.RegularExpressions.Regex.Match(result.Output, @"latency about ([0-9.]+) ms").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(128.0 / 48000 * 1000, Latency(two) - Latency(one), precision: 1);
     }
+
+    /// <summary>
+    /// `model NAME` typed while a note sounds: a file that is not there is one line on standard error
+    /// and the instrument plays on; the model already playing is said so.
+    /// </summary>
+    [JackFact]
+    public void A_typed_model_that_cannot_be_played_is_one_line_and_the_play_goes_on()
+    {
+        using var server = JackServer.Start();
+        string missing = Path.Combine(Paths.NewScratch(), "missing.ts");
+        var (exitCode, output, error) = TestProgram.RunTerrainTyping(TimeSpan.FromSeconds(60),
+            $"0 -8 1 0.9\nmodel {missing}\nmodel builtin\n0 -4 1 0.9\n", TimeSpan.FromSeconds(1), "play", "--midi", "none");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {error}{output}");
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines is [var line] && line.Contains($"model {missing}: ", StringComparison.Ordinal) && line.Contains("missing.ts", StringComparison.Ordinal), error);
+        Assert.Contains("already playing built-in codec", output);
+        Assert.Contains("voices  1", output);
+    }
+
+    /// <summary>
+    /// `model NAME` typed while a note sounds switches to an nn~ model (44.1 kHz, so resampled on this
+    /// 48 kHz server) with a crossfade, and back: what is recorded keeps sounding through both.
+    /// </summary>
+    [JackPeerFact]
+    public void A_typed_model_crossfades_in_while_playing()
+    {
+        using var server = JackServer.Start();
+        string take = Path.Combine(Paths.NewScratch(), "take.wav"), model = TestModels.File("streaming_r44100.ts");
+        var (exitCode, output, error) = TestProgram.RunTerrainTyping(TimeSpan.FromSeconds(60),
+            $"0 -8 1 0.9\nmodel {model}\n", TimeSpan.FromSeconds(3), "play", "--midi", "none", "--record", take);
+
+        Assert.True(exitCode == 0 && error == "", $"exit {exitCode}: {error}{output}");
+        Assert.Contains("now playing streaming_r44100", output);
+        Assert.Contains("resampled live from 44100 Hz", output);
+        var recorded = LatentTerrain.Engine.Audio.AudioFile.Read(take).Channel(0);
+        Assert.True(Spectrum.Rms(recorded[^(48000 / 2)..]) > 1e-3, "the new model is silent");
+    }
 }

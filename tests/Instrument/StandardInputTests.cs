@@ -61,6 +61,32 @@ public sealed class StandardInputTests
     }
 
     [Fact]
+    public void Model_hands_the_rest_of_the_line_to_the_switch()
+    {
+        var asked = new List<string>();
+        var input = new StandardInput(_board, _allocator, _errors, asked.Add);
+
+        input.Apply("model builtin");
+        input.Apply("  model   my models/rave v2.ts ");
+
+        Assert.Equal(["builtin", "my models/rave v2.ts"], asked);
+        Assert.Equal("", _errors.ToString());
+    }
+
+    [Fact]
+    public void A_model_that_fails_is_one_line_and_the_cursors_play_on()
+    {
+        var input = new StandardInput(_board, _allocator, _errors, name => throw new ArgumentException($"{name} has 16 latents but the terrain gives 8"));
+
+        input.Apply("0 -8 1 0.9");
+        input.Apply("model big.ts");
+        input.Apply("0 -7 1 0.9");
+
+        Assert.Equal("terrain play: model big.ts: big.ts has 16 latents but the terrain gives 8\n", _errors.ToString().Replace("\r\n", "\n"));
+        Assert.Equal([new Cursor(-7f, 1f, 0.9f, true)], Active);
+    }
+
+    [Fact]
     public void Reading_stops_at_quit()
     {
         var input = StandardInput.Start(new StringReader("0 1 1 1\nquit\n1 2 2 1\n"), _board, _allocator, _errors);

@@ -79,3 +79,12 @@ public sealed class PeerTheoryAttribute : TheoryAttribute
         if (PeerPython.MissingReason is string reason) Skip = reason;
     }
 }
+
+/// <summary>A test that needs both a JACK server and the PyTorch peers: skipped, with the reason, where either is missing.</summary>
+public sealed class JackPeerFactAttribute : FactAttribute
+{
+    public JackPeerFactAttribute()
+    {
+        if ((JackServer.MissingReason ?? PeerPython.MissingReason) is string reason) Skip = reason;
+    }
+}

@@ -21,6 +21,13 @@ public static class TestProgram
         Execute(Terrain, timeout, arguments, onLine == null ? null : (line, _) => onLine(line));
 
     /// <summary>
+    /// Runs the instrument's own program with <paramref name="standardInput"/> typed into it, and ends
+    /// its standard input <paramref name="thenEndAfter"/> later.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) RunTerrainTyping(TimeSpan timeout, string standardInput, TimeSpan thenEndAfter, params string[] arguments) =>
+        Execute(Terrain, timeout, arguments, standardInput: (standardInput, thenEndAfter));
+
+    /// <summary>
     /// Runs the instrument's own program and presses Ctrl-C, as a terminal does (SIGINT to the
     /// process), right after it prints a line <paramref name="interruptAfter"/> accepts.
     /// </summary>
@@ -32,17 +39,25 @@ public static class TestProgram
 
     private static string Terrain => Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll");
 
-    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments, Action<string, Process>? onLine = null)
+    private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments,
+        Action<string, Process>? onLine = null, (string Text, TimeSpan EndAfter)? standardInput = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput != null,
             UseShellExecute = false,
         };
         foreach (string argument in new[] { "exec", assembly }.Concat(arguments))
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        if (standardInput is var (text, endAfter))
+        {
+            process.StandardInput.Write(text);
+            process.StandardInput.Flush();
+            Task.Delay(endAfter).ContinueWith(_ => process.StandardInput.Close());
+        }
         var output = Task.Run(() =>
         {
             var printed = new System.Text.StringBuilder();
