@@ -1,4 +1,5 @@
 using LatentTerrain.Tests.Support;
+using LatentTerrain.Tests.Audio;
 
 namespace LatentTerrain.Tests.Instrument;
 
@@ -15,6 +16,15 @@ public sealed class PlayCommandTests
     public void An_option_out_of_range_fails_in_one_line_before_any_sound(string option, string value, string message)
     {
         CommandResult.Run("play", option, value, "--midi", "none").AssertFailedWith(message);
+    }
+
+    /// <summary>No JACK server and no card: one line saying so and how to choose a device, exit 1, before any rate is guessed.</summary>
+    [NoSoundCardFact]
+    public void Without_an_output_device_play_says_so_in_one_line()
+    {
+        using var none = JackServer.SelectNone();
+        CommandResult.Run("play", "--midi", "none", "--seconds", "0.5").AssertFailedWith(LatentTerrain.Engine.Audio.AudioDevices.NoOutputMessage);
+        CommandResult.Run("play", "--midi", "none", "--seconds", "0.5", "--sample-rate", "48000").AssertFailedWith(LatentTerrain.Engine.Audio.AudioDevices.NoOutputMessage);
     }
 
     /// <summary>One block queued instead of two: a period less of latency, by PortAudio's figures too (standard input, empty here, ends the play at once).</summary>
