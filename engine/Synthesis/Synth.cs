@@ -82,7 +82,7 @@ public sealed class Synth : IDisposable
         if (_fading == null && Volatile.Read(ref _pending) is not null)
         {
             var incoming = Interlocked.Exchange(ref _pending, null)!;
-            for (int i = 0; i < incoming.Voices.Length; i++) incoming.Voices[i].Follow(_bank.Voices[i]);
+            incoming.Follow(_bank);
             _fading = _bank;
             _bank = incoming;
             _fadePosition = 0;

@@ -17,6 +17,7 @@ internal sealed class Voice : IDisposable
     private readonly float[] _latent, _target;
     private readonly float[] _frame;   // the decoded frame, planar [channel, Ratio]
     private int _position;             // next sample of _frame to play; Ratio = empty
+    private int _skip;                 // samples of the next decoded frame not to play (a new note's first frame only)
     private readonly float _glide, _attackStep, _releaseStep, _gainCoefficient, _voiceGain;
     private float _envelope, _gain, _targetGain;
     private bool _gate, _hasTarget;
@@ -49,13 +50,18 @@ internal sealed class Voice : IDisposable
     /// <summary>Whether the voice makes sound: held, or still releasing.</summary>
     public bool Sounding => _gate || _envelope > 0f;
 
-    /// <summary>Opens or closes the gate. A voice that starts from silence starts from a fresh decoder state.</summary>
-    public void SetGate(bool gate, float gain)
+    /// <summary>
+    /// Opens or closes the gate. A voice that starts from silence starts from a fresh decoder state,
+    /// at once, playing its first frame from sample <paramref name="firstFrameSkip"/> on (see
+    /// <see cref="DecodePhase"/>; 0 plays it whole).
+    /// </summary>
+    public void SetGate(bool gate, float gain, int firstFrameSkip = 0)
     {
         if (gate && !Sounding)
         {
             _decoder.Reset();
             _position = _ratio;
+            _skip = Math.Clamp(firstFrameSkip, 0, _ratio - 1);
             _hasTarget = false;
             _gain = gain;
             _failures = 0;
@@ -64,9 +70,21 @@ internal sealed class Voice : IDisposable
         if (gate) _targetGain = gain;
     }
 
-    /// <summary>Takes over the audible state of <paramref name="other"/> (a voice of the model being replaced).</summary>
-    public void Follow(Voice other)
+    /// <summary>
+    /// When this voice decodes its frames from now on, in samples from the next one rendered, modulo
+    /// the model's ratio (a new note's first frame, due at once, aside).
+    /// </summary>
+    public int DecodePhase => (_ratio - (_position == _ratio ? _skip : _position)) % _ratio;
+
+    public int Ratio => _ratio;
+
+    /// <summary>
+    /// Takes over the audible state of <paramref name="other"/> (a voice of the model being replaced),
+    /// playing its first frame from sample <paramref name="firstFrameSkip"/> on, as <see cref="SetGate"/>.
+    /// </summary>
+    public void Follow(Voice other, int firstFrameSkip)
     {
+        _skip = Math.Clamp(firstFrameSkip, 0, _ratio - 1);
         _gate = other._gate;
         _envelope = other._envelope;
         _gain = other._gain;
@@ -109,7 +127,8 @@ internal sealed class Voice : IDisposable
     private void DecodeNextFrame()
     {
         for (int i = 0; i < _latent.Length; i++) _latent[i] += (_target[i] - _latent[i]) * _glide;
-        _position = 0;
+        _position = _skip;
+        _skip = 0;
         if (_failures >= MutedAfterFailures) return;   // _frame stays silent until the next note
         string? failure;
         try

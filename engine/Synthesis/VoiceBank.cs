@@ -54,7 +54,7 @@ internal sealed class VoiceBank : IDisposable
         for (int i = 0; i < Voices.Length; i++)
         {
             var voice = Voices[i];
-            voice.SetGate(cursors[i].Active, cursors[i].Gain);
+            voice.SetGate(cursors[i].Active, cursors[i].Gain, voice.Sounding ? 0 : FirstFrameSkip());
             if (!voice.Sounding) continue;
             _sounding[count] = i;
             _coordinates[count * dims] = cursors[i].X;
@@ -69,6 +69,48 @@ internal sealed class VoiceBank : IDisposable
             _evaluator.Evaluate(lease.Network, _coordinates.AsSpan(0, count * dims), _targets);
         }
         for (int n = 0; n < count; n++) Voices[_sounding[n]].SetTarget(_targets.AsSpan(n * size, size));
+    }
+
+    /// <summary>Takes over the notes of the bank playing until now (another model crossfading in), their frames spread as new notes' are.</summary>
+    public void Follow(VoiceBank playing)
+    {
+        for (int i = 0; i < Voices.Length; i++)
+            if (playing.Voices[i].Sounding) Voices[i].Follow(playing.Voices[i], FirstFrameSkip());
+    }
+
+    /// <summary>
+    /// Where a note starting now begins its first frame, so that its later frames are decoded as far
+    /// from the other sounding voices' as can be: the middle of the widest gap between their decode
+    /// phases (<see cref="Voice.DecodePhase"/>), or the whole first frame when that is as far. A note
+    /// still starts at once; without this, voices started together (a chord, every held note after a
+    /// model swap) decode their frames in the same block forever, and a model that takes a
+    /// millisecond a frame needs eight in one 2.7 ms block for eight voices: an underrun at every frame.
+    /// </summary>
+    private int FirstFrameSkip()
+    {
+        int ratio = Model.Ratio, count = 0;
+        Span<int> phases = stackalloc int[CursorBoard.Capacity];
+        foreach (var voice in Voices)
+            if (voice.Sounding) phases[count++] = voice.DecodePhase;
+        if (count == 0) return 0;
+        phases = phases[..count];
+        // An insertion sort of at most 16: Span.Sort's first call makes its comparer, on this thread.
+        for (int i = 1; i < count; i++)
+        {
+            int phase = phases[i], j = i;
+            for (; j > 0 && phases[j - 1] > phase; j--) phases[j] = phases[j - 1];
+            phases[j] = phase;
+        }
+        int gapStart = phases[^1], gap = phases[0] + ratio - phases[^1];
+        for (int i = 1; i < count; i++)
+        {
+            if (phases[i] - phases[i - 1] > gap) (gapStart, gap) = (phases[i - 1], phases[i] - phases[i - 1]);
+        }
+        // Circular distance from phase 0 (a whole first frame) to the nearest voice.
+        int nearestToZero = Math.Min(phases[0], ratio - phases[^1]);
+        if (nearestToZero >= gap / 2) return 0;
+        int middle = (gapStart + gap / 2) % ratio;
+        return (ratio - middle) % ratio;
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ public sealed class LiveInstrument : IDisposable
     }
 
     /// <summary>
-    /// Plays a note on a throwaway synth of the same model and terrain, so every path of a voice
+    /// Plays two notes on a throwaway synth of the same model and terrain, so every path of a voice
     /// (start, glide, release) is compiled before the real synth thread needs it in time.
     /// </summary>
     private void WarmUp()
@@ -94,9 +94,13 @@ public sealed class LiveInstrument : IDisposable
         using var lease = Terrain.Acquire();
         using var rehearsal = new Synth(Synth.Model, new TerrainSnapshots(lease.Network), new SynthSettings { OutputChannels = Settings.Channels, SampleRate = Settings.SampleRate, ReleaseSeconds = 0.01f });
         var block = new float[Settings.Frames * Settings.Channels];
+        // Two notes, so that a note joining a sounding one (its frames placed between theirs) is rehearsed too.
         rehearsal.Cursors.Move(0, 0f, 0f, 1f);
-        for (int i = 0; i < 20; i++) rehearsal.Render(block);
+        for (int i = 0; i < 10; i++) rehearsal.Render(block);
+        rehearsal.Cursors.Move(1, 1f, 0f, 1f);
+        for (int i = 0; i < 10; i++) rehearsal.Render(block);
         rehearsal.Cursors.Release(0);
+        rehearsal.Cursors.Release(1);
         for (int i = 0; i < 20; i++) rehearsal.Render(block);
     }
 

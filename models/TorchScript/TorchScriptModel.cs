@@ -105,24 +105,37 @@ public sealed class TorchScriptModel : IAutoencoder, IBatchDecoding
         return rows;
     }
 
-    /// <summary>A decoder with a module of its own (the weights shared, the state its own), for one voice.</summary>
-    public IStreamingDecoder CreateDecoder() => new TorchScriptDecoder(this, NewModule(), voices: 1);
+    /// <summary>A decoder with a module of its own (the weights shared, the state its own), for one voice, ready to play (see <see cref="WarmedUp"/>).</summary>
+    /// <exception cref="ModelException">The module fails on silence.</exception>
+    public IStreamingDecoder CreateDecoder() => WarmedUp(new TorchScriptDecoder(this, NewModule(), voices: 1), "cannot decode");
 
     /// <summary>One module decoding <paramref name="voices"/> voices per call, each in its own batch row.</summary>
+    /// <exception cref="ModelException">The module cannot decode that many voices in one call.</exception>
     public IBatchDecoder CreateBatchDecoder(int voices)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(voices);
-        var decoder = new TorchScriptDecoder(this, NewModule(), voices);
+        return WarmedUp(new TorchScriptDecoder(this, NewModule(), voices), $"cannot decode {voices} voices in one call");
+    }
+
+    /// <summary>
+    /// Decodes two frames of silence with a new module and resets it: TorchScript profiles a
+    /// module's first call and optimises on its second, each many frames' worth of time, which
+    /// must happen here, where the module is made, and not on the synth thread at a note's start.
+    /// </summary>
+    private TorchScriptDecoder WarmedUp(TorchScriptDecoder decoder, string failure)
+    {
         try
         {
-            decoder.Decode(new float[voices * LatentSize], new float[voices * Channels * Ratio]);
+            var latent = new float[decoder.Voices * LatentSize];
+            var audio = new float[decoder.Voices * Channels * Ratio];
+            for (int i = 0; i < 2; i++) decoder.Decode(latent, audio);
             decoder.Reset();
             return decoder;
         }
         catch (ModelException e)
         {
             decoder.Dispose();
-            throw new ModelException(Path, $"cannot decode {voices} voices in one call: {e.Problem}");
+            throw new ModelException(Path, $"{failure}: {e.Problem}");
         }
     }
 

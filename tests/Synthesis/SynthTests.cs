@@ -278,6 +278,47 @@ public class SynthTests
         Assert.True(Spectrum.Magnitude(audio.AsSpan(audio.Length / 2), 220, Rate) > 0.8 * Gain, "the note after the reset should sound");
     }
 
+    /// <summary>
+    /// Eight notes of a model of frame 2048 started in one 128-frame block (a chord), and the same
+    /// eight held through a swap to another model: the first frames are decoded at once, together,
+    /// but from then on no block decodes more than one frame, where without spreading every 16th
+    /// block would decode all eight (a heavy model's underrun at every frame).
+    /// </summary>
+    [Fact]
+    public void Voices_started_together_decode_their_frames_in_different_blocks()
+    {
+        var first = new CountingAutoencoder(new SineAutoencoder(ratio: 2048));
+        using var synth = new Synth(first, new TerrainSnapshots(LinearTerrain.PitchAlongX()));
+        var block = new float[128];
+        int[] DecodesPerBlock(CountingAutoencoder model, int blocks) => Enumerable.Range(0, blocks).Select(_ =>
+        {
+            int before = model.Calls;
+            synth.Render(block);
+            return model.Calls - before;
+        }).ToArray();
+
+        for (int i = 0; i < 8; i++) synth.Cursors.Move(i, -1f + 0.25f * i, 0f, 0.5f);
+        int[] chord = DecodesPerBlock(first, 16 * 8);
+        Assert.Equal(8, chord[0]);
+        Assert.Equal(1, chord[1..].Max());
+        Assert.InRange(chord[1..].Sum(), 8 * 7, 8 * 8);   // each voice a frame every 2048 samples: 7 or 8 in these 7.9 frames
+
+        var second = new CountingAutoencoder(new SineAutoencoder(ratio: 2048, octaveOffset: 0.5f));
+        synth.Load(second, new TerrainSnapshots(LinearTerrain.PitchAlongX()));
+        int[] swapped = DecodesPerBlock(second, 16 * 8);
+        Assert.Equal(8, swapped[0]);
+        Assert.Equal(1, swapped[1..].Max());
+        var audio = Render(synth, 0.5);
+        Assert.True(Spectrum.Magnitude(audio, SineAutoencoder.Frequency(-1f + 0.5f), Rate) > 0.5 * Gain / 8, "the swapped-in chord does not sound");
+    }
+
+    /// <summary>Counts the frames its decoders decode.</summary>
+    private sealed class CountingAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
+    {
+        public int Calls;
+        protected override void After(Span<float> audio) => Calls++;
+    }
+
     /// <summary>Throws on every frame, and counts the frames it was asked for.</summary>
     private sealed class BrokenAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
     {
