@@ -91,7 +91,8 @@ public sealed class Synth : IDisposable
         // A cursor caught mid-write keeps its previous value for this block; it is read again next block.
         for (int i = 0; i < _cursors.Length; i++)
             if (Cursors.TryRead(i, out var cursor)) _cursors[i] = cursor;
-        _bank.Update(_cursors);
+        double blockSeconds = (double)frames / SampleRate;
+        _bank.Update(_cursors, blockSeconds);
         if (_fading == null)
         {
             _bank.Render(output, frames, channels);
@@ -99,7 +100,7 @@ public sealed class Synth : IDisposable
         else
         {
             // A linear crossfade, sample by sample; it ends within this block or a later one.
-            _fading.Update(_cursors);
+            _fading.Update(_cursors, blockSeconds);
             float step = 1f / _crossfadeSamples;
             int fadingFrames = Math.Min(frames, _crossfadeSamples - _fadePosition);
             float fadeIn = _fadePosition * step;

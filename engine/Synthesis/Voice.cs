@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LatentTerrain.Models;
@@ -13,6 +14,7 @@ internal sealed class Voice : IDisposable
 {
     private readonly IStreamingDecoder _decoder;
     private readonly DecoderFaults _faults;
+    private readonly DecodeCost _cost;
     private readonly int _ratio, _channels;
     private readonly float[] _latent, _target;
     private readonly float[] _frame;   // the decoded frame, planar [channel, Ratio]
@@ -29,10 +31,11 @@ internal sealed class Voice : IDisposable
     /// </summary>
     public const int MutedAfterFailures = 8;
 
-    public Voice(IAutoencoder model, SynthSettings settings, DecoderFaults faults)
+    public Voice(IAutoencoder model, SynthSettings settings, DecoderFaults faults, DecodeCost cost)
     {
         _decoder = model.CreateDecoder();
         _faults = faults;
+        _cost = cost;
         _ratio = model.Ratio;
         _channels = model.Channels;
         _latent = new float[model.LatentSize];
@@ -131,6 +134,7 @@ internal sealed class Voice : IDisposable
         _skip = 0;
         if (_failures >= MutedAfterFailures) return;   // _frame stays silent until the next note
         string? failure;
+        long start = Stopwatch.GetTimestamp();
         try
         {
             _decoder.Decode(_latent, _frame);
@@ -141,6 +145,7 @@ internal sealed class Voice : IDisposable
         {
             failure = e.Message;
         }
+        _cost.Observe(Stopwatch.GetTimestamp() - start);
         if (failure == null)
         {
             _failures = 0;

@@ -18,6 +18,7 @@ internal sealed class VoiceBank : IDisposable
     private readonly TerrainEvaluator _evaluator;
     private readonly float[] _coordinates, _targets;
     private readonly int[] _sounding = new int[CursorBoard.Capacity];
+    private readonly DecodeCost _cost = new();
     private readonly PolyphaseResampler? _resampler;
     private readonly float[] _modelRateMix = [], _resampled = [];
 
@@ -36,7 +37,7 @@ internal sealed class VoiceBank : IDisposable
         _coordinates = new float[CursorBoard.Capacity * config.InputDims];
         _targets = new float[CursorBoard.Capacity * config.LatentSize];
         Voices = new Voice[CursorBoard.Capacity];
-        for (int i = 0; i < Voices.Length; i++) Voices[i] = new Voice(model, settings, faults);
+        for (int i = 0; i < Voices.Length; i++) Voices[i] = new Voice(model, settings, faults, _cost);
         if (model.SampleRate != sampleRate)
         {
             _resampler = new PolyphaseResampler(model.SampleRate, sampleRate, settings.OutputChannels, ResampledChunkFrames);
@@ -47,13 +48,20 @@ internal sealed class VoiceBank : IDisposable
 
     public double ResamplingDelaySeconds => _resampler?.DelaySeconds ?? 0;
 
-    /// <summary>Gates the voices from the cursors and gives every sounding voice the terrain's latent under its cursor, in one batch.</summary>
-    public void Update(ReadOnlySpan<Cursor> cursors)
+    /// <summary>
+    /// Gates the voices from the cursors and gives every sounding voice the terrain's latent under its
+    /// cursor, in one batch. New notes start at once, as many as their first frames' decoding fits
+    /// in a block of <paramref name="blockSeconds"/> (<see cref="DecodeCost"/>); the others start at
+    /// the next blocks, their cursors read again there.
+    /// </summary>
+    public void Update(ReadOnlySpan<Cursor> cursors, double blockSeconds)
     {
         int dims = _evaluator.Config.InputDims, size = _evaluator.Config.LatentSize, count = 0;
+        int starts = _cost.FirstFramesPerBlock(blockSeconds);
         for (int i = 0; i < Voices.Length; i++)
         {
             var voice = Voices[i];
+            if (cursors[i].Active && !voice.Sounding && starts-- <= 0) continue;
             voice.SetGate(cursors[i].Active, cursors[i].Gain, voice.Sounding ? 0 : FirstFrameSkip());
             if (!voice.Sounding) continue;
             _sounding[count] = i;

@@ -86,22 +86,25 @@ public sealed class LiveInstrument : IDisposable
     }
 
     /// <summary>
-    /// Plays two notes on a throwaway synth of the same model and terrain, so every path of a voice
-    /// (start, glide, release) is compiled before the real synth thread needs it in time.
+    /// Plays two notes on the instrument's own synth before the device starts, into a throwaway
+    /// block, so every path of a voice (a note, a note joining it, glide, release) is compiled and the
+    /// model's decoding time measured (a chord's first frames are spread by it, VoiceBank.Update)
+    /// before the first real notes need them in time. It ends in silence: a few seconds of audio at
+    /// most, rendered far faster than real time.
     /// </summary>
     private void WarmUp()
     {
-        using var lease = Terrain.Acquire();
-        using var rehearsal = new Synth(Synth.Model, new TerrainSnapshots(lease.Network), new SynthSettings { OutputChannels = Settings.Channels, SampleRate = Settings.SampleRate, ReleaseSeconds = 0.01f });
         var block = new float[Settings.Frames * Settings.Channels];
-        // Two notes, so that a note joining a sounding one (its frames placed between theirs) is rehearsed too.
-        rehearsal.Cursors.Move(0, 0f, 0f, 1f);
-        for (int i = 0; i < 10; i++) rehearsal.Render(block);
-        rehearsal.Cursors.Move(1, 1f, 0f, 1f);
-        for (int i = 0; i < 10; i++) rehearsal.Render(block);
-        rehearsal.Cursors.Release(0);
-        rehearsal.Cursors.Release(1);
-        for (int i = 0; i < 20; i++) rehearsal.Render(block);
+        var cursors = Synth.Cursors;
+        cursors.Move(0, 0f, 0f, 1f);
+        for (int i = 0; i < 10; i++) Synth.Render(block);
+        cursors.Move(1, 1f, 0f, 1f);
+        for (int i = 0; i < 10; i++) Synth.Render(block);
+        cursors.Release(0);
+        cursors.Release(1);
+        for (int i = 0; i < 2000 && Synth.SoundingVoices > 0; i++) Synth.Render(block);
+        // The release's tail out of the resampler and the limiter.
+        for (int i = 0; i < 20; i++) Synth.Render(block);
     }
 
     /// <summary>

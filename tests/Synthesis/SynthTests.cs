@@ -312,6 +312,39 @@ public class SynthTests
         Assert.True(Spectrum.Magnitude(audio, SineAutoencoder.Frequency(-1f + 0.5f), Rate) > 0.5 * Gain / 8, "the swapped-in chord does not sound");
     }
 
+    /// <summary>
+    /// A model that takes over a millisecond a frame: a chord of eight starts over a few blocks of
+    /// 2.7 ms, never more first frames in one than fit in its time, instead of eight in one block
+    /// (an underrun with a queue of two blocks); each note still starts within a few milliseconds.
+    /// </summary>
+    [Fact]
+    public void A_chord_of_a_slow_model_starts_over_a_few_blocks()
+    {
+        using var synth = new Synth(new SlowAutoencoder(new SineAutoencoder(ratio: 2048)), new TerrainSnapshots(LinearTerrain.PitchAlongX()));
+        var block = new float[128];
+        // A note first: the synth learns how long the model takes.
+        synth.Cursors.Move(15, 1f, 0f, 0.5f);
+        for (int b = 0; b < 4; b++) synth.Render(block);
+
+        for (int i = 0; i < 8; i++) synth.Cursors.Move(i, -1f + 0.25f * i, 0f, 0.5f);
+        var sounding = new List<int> { synth.SoundingVoices };
+        while (sounding[^1] < 9 && sounding.Count < 20)
+        {
+            synth.Render(block);
+            sounding.Add(synth.SoundingVoices);
+        }
+
+        var started = sounding.Zip(sounding.Skip(1), (before, after) => after - before).ToArray();
+        Assert.Equal(9, sounding[^1]);
+        Assert.All(started, count => Assert.InRange(count, 1, 2));
+    }
+
+    /// <summary>Takes at least a millisecond for each frame.</summary>
+    private sealed class SlowAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
+    {
+        protected override void After(Span<float> audio) => Thread.Sleep(1);
+    }
+
     /// <summary>Counts the frames its decoders decode.</summary>
     private sealed class CountingAutoencoder(IAutoencoder inner) : SpoilingAutoencoder(inner)
     {

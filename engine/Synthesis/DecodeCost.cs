@@ -1,0 +1,25 @@
+using System.Diagnostics;
+
+namespace LatentTerrain.Engine.Synthesis;
+
+/// <summary>
+/// How long one voice bank's decoder takes for a frame, as the synth thread measures it: the
+/// longest of the recent frames (each new one counts whole, older ones fade by 2% a frame). It
+/// sets how many new notes may decode their first frame in one block (<see cref="FirstFramesPerBlock"/>).
+/// Used by the synth thread only.
+/// </summary>
+internal sealed class DecodeCost
+{
+    private double _peakSeconds;
+
+    public void Observe(long ticks) => _peakSeconds = Math.Max((double)ticks / Stopwatch.Frequency, _peakSeconds * 0.98);
+
+    /// <summary>
+    /// How many first frames fit in one block's time of <paramref name="blockSeconds"/>: at least one,
+    /// and no limit before anything was measured. A chord of a model that takes a millisecond a frame
+    /// then starts over a few blocks instead of decoding eight frames in one block of 2.7 ms, which
+    /// the queue cannot absorb.
+    /// </summary>
+    public int FirstFramesPerBlock(double blockSeconds) =>
+        _peakSeconds <= 0 ? int.MaxValue : Math.Max(1, (int)Math.Min(int.MaxValue, blockSeconds / _peakSeconds));
+}
