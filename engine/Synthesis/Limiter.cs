@@ -10,8 +10,14 @@ namespace LatentTerrain.Engine.Synthesis;
 internal sealed class Limiter(int sampleRate, float releaseSeconds = 0.1f)
 {
     public const float Ceiling = 0.98f;
-    private readonly float _release = 1f - MathF.Exp(-1f / (releaseSeconds * sampleRate));
-    private float _gain = 1f;
+    private readonly float _hold = MathF.Exp(-1f / (releaseSeconds * sampleRate));
+    // 1 - gain. Kept as the attenuation, which decays to exactly 0: a gain creeping up toward 1 stops
+    // short of it (1.4e-4 below at 48 kHz, where its step rounds away), and the synth would then never
+    // again sound exactly as a fresh one, so a live take would not match its render sample for sample.
+    private float _attenuation;
+
+    /// <summary>The gain applied to the last frame: 1 when not limiting.</summary>
+    public float Gain => 1f - _attenuation;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Process(Span<float> interleaved, int channels)
@@ -20,10 +26,12 @@ internal sealed class Limiter(int sampleRate, float releaseSeconds = 0.1f)
         {
             float peak = 0f;
             for (int c = 0; c < channels; c++) peak = MathF.Max(peak, MathF.Abs(interleaved[t + c]));
-            float allowed = peak > Ceiling ? Ceiling / peak : 1f;
-            _gain += (1f - _gain) * _release;
-            if (_gain > allowed) _gain = allowed;
-            for (int c = 0; c < channels; c++) interleaved[t + c] *= _gain;
+            _attenuation *= _hold;
+            if (_attenuation < 1e-7f) _attenuation = 0f;
+            if (peak > Ceiling) _attenuation = MathF.Max(_attenuation, 1f - Ceiling / peak);
+            if (_attenuation == 0f) continue;
+            float gain = 1f - _attenuation;
+            for (int c = 0; c < channels; c++) interleaved[t + c] *= gain;
         }
     }
 }

@@ -194,6 +194,22 @@ public class SynthTests
         Assert.True(Spectrum.LargestStep(audio) < 0.1f);
     }
 
+    /// <summary>Once the mix is quiet again, the limiter lets it through untouched, not a hair's breadth below: a live take matches its render.</summary>
+    [Fact]
+    public void After_limiting_the_mix_comes_back_to_exactly_unity()
+    {
+        var limiter = new Limiter(Rate);
+        limiter.Process(Enumerable.Repeat(2f, 480).ToArray(), 1);
+        Assert.Equal(Limiter.Ceiling / 2f, limiter.Gain, 1e-6f);
+
+        limiter.Process(Enumerable.Repeat(0.1f, 2 * Rate).ToArray(), 1);   // 20 release time constants
+        var after = Enumerable.Repeat(0.1f, 100).ToArray();
+        limiter.Process(after, 1);
+
+        Assert.Equal(1f, limiter.Gain);
+        Assert.All(after, sample => Assert.Equal(0.1f, sample));
+    }
+
     [Fact]
     public void ALiftedCursorReleasesToSilence()
     {
