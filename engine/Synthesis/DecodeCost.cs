@@ -15,11 +15,13 @@ internal sealed class DecodeCost
     public void Observe(long ticks) => _peakSeconds = Math.Max((double)ticks / Stopwatch.Frequency, _peakSeconds * 0.98);
 
     /// <summary>
-    /// How many first frames fit in one block's time of <paramref name="blockSeconds"/>: at least one,
-    /// and no limit before anything was measured. A chord of a model that takes a millisecond a frame
-    /// then starts over a few blocks instead of decoding eight frames in one block of 2.7 ms, which
-    /// the queue cannot absorb.
+    /// How many first frames fit in half of one block's time of <paramref name="blockSeconds"/> (the
+    /// other half is for the frames the sounding voices decode in it, of this model and of one
+    /// fading out): at least one, and no limit before anything was measured. A chord of a model
+    /// that takes a millisecond a frame then starts a note a block, 2.7 ms apart, instead of
+    /// decoding eight frames in one block of 2.7 ms, which the queue cannot absorb; a model of a
+    /// tenth of that starts eight at once.
     /// </summary>
     public int FirstFramesPerBlock(double blockSeconds) =>
-        _peakSeconds <= 0 ? int.MaxValue : Math.Max(1, (int)Math.Min(int.MaxValue, blockSeconds / _peakSeconds));
+        _peakSeconds <= 0 ? int.MaxValue : Math.Max(1, (int)Math.Min(int.MaxValue, 0.5 * blockSeconds / _peakSeconds));
 }

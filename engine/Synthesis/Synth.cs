@@ -79,10 +79,11 @@ public sealed class Synth : IDisposable
         int frames = output.Length / channels;
         output.Clear();
 
+        double blockSeconds = (double)frames / SampleRate;
         if (_fading == null && Volatile.Read(ref _pending) is not null)
         {
             var incoming = Interlocked.Exchange(ref _pending, null)!;
-            incoming.Follow(_bank);
+            incoming.Follow(_bank, blockSeconds);
             _fading = _bank;
             _bank = incoming;
             _fadePosition = 0;
@@ -91,7 +92,6 @@ public sealed class Synth : IDisposable
         // A cursor caught mid-write keeps its previous value for this block; it is read again next block.
         for (int i = 0; i < _cursors.Length; i++)
             if (Cursors.TryRead(i, out var cursor)) _cursors[i] = cursor;
-        double blockSeconds = (double)frames / SampleRate;
         _bank.Update(_cursors, blockSeconds);
         if (_fading == null)
         {

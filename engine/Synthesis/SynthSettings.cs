@@ -23,6 +23,13 @@ public sealed record SynthSettings
     /// model plays on a 48 kHz device and crossfades with a 48 kHz one.
     /// </summary>
     public int? SampleRate { get; init; }
+    /// <summary>
+    /// Whether the synth plays against a clock (the live instrument): then a chord starts as many
+    /// notes in a block as the model's decoding time, measured as it plays, fits in (DecodeCost),
+    /// and the rest in the next blocks. Off for offline rendering, which has time for any chord and
+    /// must come out the same every run.
+    /// </summary>
+    public bool RealTime { get; init; }
 
     public void Validate()
     {

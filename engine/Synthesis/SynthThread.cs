@@ -25,6 +25,7 @@ public sealed class SynthThread : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
     private volatile Action<long>? _beforeBlock;
+    private Action? _rehearsal;
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
     private long _leadTicks, _underrunsSeen, _worstBlockTicks;
     private readonly long _maxLeadTicks;
@@ -94,8 +95,13 @@ public sealed class SynthThread : IDisposable
     /// <summary>Frames the recorder could not take in time (its ring was full).</summary>
     public long DroppedRecordingFrames => Interlocked.Read(ref _droppedRecordingFrames);
 
-    public void Start()
+    /// <param name="rehearsal">
+    /// Run first on this thread, before any block: a model's native runtime sets itself up per
+    /// thread (libtorch's OpenMP), and that must not happen at the first chord.
+    /// </param>
+    public void Start(Action? rehearsal = null)
     {
+        _rehearsal = rehearsal;
         _clock.Start();
         _thread.Start();
     }
@@ -106,6 +112,7 @@ public sealed class SynthThread : IDisposable
     private void Run()
     {
         Realtime = Scheduling.TryMakeRealtime();
+        _rehearsal?.Invoke();
         while (!_stopping)
         {
             if (_output.Count + BlockFrames <= AheadFrames && _output.Free >= BlockFrames)

@@ -74,6 +74,29 @@ internal sealed class Voice : IDisposable
     }
 
     /// <summary>
+    /// How long the decoder takes for a frame of silence, in Stopwatch ticks, leaving it as it was
+    /// made; null when it fails (the voice's fault handling meets that while playing). Off the synth thread.
+    /// </summary>
+    public long? TimeOneFrame()
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            _decoder.Decode(new float[_latent.Length], _frame);
+            return Stopwatch.GetTimestamp() - start;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+        finally
+        {
+            Array.Clear(_frame);
+            _decoder.Reset();
+        }
+    }
+
+    /// <summary>
     /// When this voice decodes its frames from now on, in samples from the next one rendered, modulo
     /// the model's ratio (a new note's first frame, due at once, aside).
     /// </summary>

@@ -19,6 +19,8 @@ internal sealed class VoiceBank : IDisposable
     private readonly float[] _coordinates, _targets;
     private readonly int[] _sounding = new int[CursorBoard.Capacity];
     private readonly DecodeCost _cost = new();
+    private int _startedByFollow;   // notes Follow started in the block whose Update comes next
+    private readonly bool _realTime;
     private readonly PolyphaseResampler? _resampler;
     private readonly float[] _modelRateMix = [], _resampled = [];
 
@@ -38,6 +40,9 @@ internal sealed class VoiceBank : IDisposable
         _targets = new float[CursorBoard.Capacity * config.LatentSize];
         Voices = new Voice[CursorBoard.Capacity];
         for (int i = 0; i < Voices.Length; i++) Voices[i] = new Voice(model, settings, faults, _cost);
+        // Known before the first chord, or the first notes held through a swap to this model.
+        _realTime = settings.RealTime;
+        if (_realTime && Voices[0].TimeOneFrame() is long ticks) _cost.Observe(ticks);
         if (model.SampleRate != sampleRate)
         {
             _resampler = new PolyphaseResampler(model.SampleRate, sampleRate, settings.OutputChannels, ResampledChunkFrames);
@@ -50,14 +55,15 @@ internal sealed class VoiceBank : IDisposable
 
     /// <summary>
     /// Gates the voices from the cursors and gives every sounding voice the terrain's latent under its
-    /// cursor, in one batch. New notes start at once, as many as their first frames' decoding fits
-    /// in a block of <paramref name="blockSeconds"/> (<see cref="DecodeCost"/>); the others start at
-    /// the next blocks, their cursors read again there.
+    /// cursor, in one batch. New notes start at once; in real time (SynthSettings.RealTime) as many
+    /// as their first frames' decoding fits in a block of <paramref name="blockSeconds"/>
+    /// (<see cref="DecodeCost"/>), the others at the next blocks, their cursors read again there.
     /// </summary>
     public void Update(ReadOnlySpan<Cursor> cursors, double blockSeconds)
     {
         int dims = _evaluator.Config.InputDims, size = _evaluator.Config.LatentSize, count = 0;
-        int starts = _cost.FirstFramesPerBlock(blockSeconds);
+        int starts = _realTime ? _cost.FirstFramesPerBlock(blockSeconds) - _startedByFollow : int.MaxValue;
+        _startedByFollow = 0;
         for (int i = 0; i < Voices.Length; i++)
         {
             var voice = Voices[i];
@@ -79,11 +85,21 @@ internal sealed class VoiceBank : IDisposable
         for (int n = 0; n < count; n++) Voices[_sounding[n]].SetTarget(_targets.AsSpan(n * size, size));
     }
 
-    /// <summary>Takes over the notes of the bank playing until now (another model crossfading in), their frames spread as new notes' are.</summary>
-    public void Follow(VoiceBank playing)
+    /// <summary>
+    /// Takes over the notes of the bank playing until now (another model crossfading in), their
+    /// frames spread as new notes' are; in real time as many as their first frames fit in a block of
+    /// <paramref name="blockSeconds"/>. Call <see cref="Update"/> next, for the same block: it starts
+    /// no more in it, and the other held notes in the next blocks, a few milliseconds into the crossfade.
+    /// </summary>
+    public void Follow(VoiceBank playing, double blockSeconds)
     {
-        for (int i = 0; i < Voices.Length; i++)
-            if (playing.Voices[i].Sounding) Voices[i].Follow(playing.Voices[i], FirstFrameSkip());
+        int starts = _realTime ? _cost.FirstFramesPerBlock(blockSeconds) : int.MaxValue;
+        for (int i = 0; i < Voices.Length && _startedByFollow < starts; i++)
+        {
+            if (!playing.Voices[i].Sounding) continue;
+            Voices[i].Follow(playing.Voices[i], FirstFrameSkip());
+            _startedByFollow++;
+        }
     }
 
     /// <summary>

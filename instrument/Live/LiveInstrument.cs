@@ -57,7 +57,7 @@ public sealed class LiveInstrument : IDisposable
         Settings = settings;
         Terrain = new TerrainSnapshots(terrain);
         // A model at another rate than the device's is resampled live (Synth, SynthSettings.SampleRate).
-        Synth = new Synth(model, Terrain, new SynthSettings { OutputChannels = settings.Channels, SampleRate = settings.SampleRate });
+        Synth = new Synth(model, Terrain, new SynthSettings { OutputChannels = settings.Channels, SampleRate = settings.SampleRate, RealTime = true });
         int ahead = settings.AheadBlocks * settings.Frames;
         _ring = new AudioRing(4 * ahead, settings.Channels);
         if (recordPath != null) _recorder = new Recorder(recordPath, settings.SampleRate, settings.Channels);
@@ -77,31 +77,29 @@ public sealed class LiveInstrument : IDisposable
 
     public void Start()
     {
-        WarmUp();
         // Fill the queue before the device asks for its first buffer, so the start is not an underrun.
-        _synthThread.Start();
+        _synthThread.Start(WarmUp);
         var patience = System.Diagnostics.Stopwatch.StartNew();
-        while (_ring.Count < _synthThread.AheadFrames && patience.Elapsed < TimeSpan.FromSeconds(2)) Thread.Sleep(1);
+        while (_ring.Count < _synthThread.AheadFrames && patience.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(1);
         Output.Start();
     }
 
     /// <summary>
-    /// Plays two notes on the instrument's own synth before the device starts, into a throwaway
-    /// block, so every path of a voice (a note, a note joining it, glide, release) is compiled and the
-    /// model's decoding time measured (a chord's first frames are spread by it, VoiceBank.Update)
-    /// before the first real notes need them in time. It ends in silence: a few seconds of audio at
-    /// most, rendered far faster than real time.
+    /// Plays a chord of every voice on the instrument's own synth, on the synth thread before its
+    /// first block, into a throwaway block, so every path of a voice (a note, notes joining it,
+    /// glide, release) is compiled and every voice's decoder has run on this thread before the first
+    /// real notes need them in time (a neural voice's first frames on a thread are slower). It ends in
+    /// silence: a few seconds of audio at most, rendered far faster than real time.
     /// </summary>
     private void WarmUp()
     {
         var block = new float[Settings.Frames * Settings.Channels];
         var cursors = Synth.Cursors;
-        cursors.Move(0, 0f, 0f, 1f);
-        for (int i = 0; i < 10; i++) Synth.Render(block);
-        cursors.Move(1, 1f, 0f, 1f);
-        for (int i = 0; i < 10; i++) Synth.Render(block);
-        cursors.Release(0);
-        cursors.Release(1);
+        for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Move(i, -8f + i, 0f, 1f);
+        // A heavy model starts a chord's notes over several blocks (VoiceBank.Update).
+        for (int i = 0; i < 200 && Synth.SoundingVoices < CursorBoard.Capacity; i++) Synth.Render(block);
+        for (int i = 0; i < 20; i++) Synth.Render(block);
+        for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Release(i);
         for (int i = 0; i < 2000 && Synth.SoundingVoices > 0; i++) Synth.Render(block);
         // The release's tail out of the resampler and the limiter.
         for (int i = 0; i < 20; i++) Synth.Render(block);

@@ -6,7 +6,6 @@
 #include <ATen/Parallel.h>
 #include <torch/script.h>
 
-#include <malloc.h>
 #include <atomic>
 #include <cstring>
 #include <sstream>
@@ -145,7 +144,10 @@ lt_model* lt_load(const char* path) {
 lt_model* lt_copy(const lt_model* source) {
   return guarded<lt_model*>(nullptr, [&] {
     auto model = std::make_unique<lt_model>();
-    model->module = source->module.clone();
+    // In place: the clone's slots hold the model's own tensors, so no weights are copied (and then
+    // freed, which used to leave 10 MB a voice in the heap until a malloc_trim that also emptied
+    // the synth thread's heap, whose next frames then page-faulted).
+    model->module = source->module.clone(/*inplace=*/true);
     model->module.eval();
     model->methods = source->methods;
     model->attributes = source->attributes;
@@ -159,10 +161,9 @@ lt_model* lt_copy(const lt_model* source) {
     for (const auto& sub : model->module.named_modules()) {
       auto original = originals.at(sub.name);
       auto module = sub.value;
-      // The weights: the model's own tensors, one copy for every voice (models only read them).
-      for (const auto& parameter : original.named_parameters(/*recurse=*/false))
-        module.setattr(parameter.name, parameter.value);
-      // The buffers (the cached convolutions' state): the copy's own, as at load.
+      // The weights stay the model's, one copy for every voice (models only read them). The
+      // buffers (the cached convolutions' state) become the copy's own, as at load. (A tensor kept
+      // as a plain attribute, not a buffer, stays shared: nn~ models keep their state in buffers.)
       for (const auto& buffer : original.named_buffers(/*recurse=*/false)) {
         const auto& start = initial.at(sub.name.empty() ? buffer.name : sub.name + "." + buffer.name);
         auto own = start.clone();
@@ -170,9 +171,6 @@ lt_model* lt_copy(const lt_model* source) {
         model->initial_buffers.emplace_back(own, start);
       }
     }
-    // The clone's own copies of the weights, just freed, would otherwise stay in the process's
-    // heap (glibc keeps large freed blocks once its mmap threshold has grown): 10 MB a voice here.
-    malloc_trim(0);
     return model.release();
   });
 }
