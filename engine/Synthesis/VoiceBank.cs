@@ -19,8 +19,8 @@ internal sealed class VoiceBank : IDisposable
     private readonly float[] _coordinates, _targets;
     private readonly int[] _sounding = new int[CursorBoard.Capacity];
     private readonly DecodeCost _cost = new();
-    private int _startedByFollow;   // notes Follow started in the block whose Update comes next
     private readonly bool _realTime;
+    private int _startedByFollow;   // notes Follow started in the block whose Update comes next
     private readonly PolyphaseResampler? _resampler;
     private readonly float[] _modelRateMix = [], _resampled = [];
 
@@ -40,8 +40,8 @@ internal sealed class VoiceBank : IDisposable
         _targets = new float[CursorBoard.Capacity * config.LatentSize];
         Voices = new Voice[CursorBoard.Capacity];
         for (int i = 0; i < Voices.Length; i++) Voices[i] = new Voice(model, settings, faults, _cost);
-        // Known before the first chord, or the first notes held through a swap to this model.
         _realTime = settings.RealTime;
+        // The model's time a frame, known before the first chord or the notes held through a swap to it.
         if (_realTime && Voices[0].TimeOneFrame() is long ticks) _cost.Observe(ticks);
         if (model.SampleRate != sampleRate)
         {
