@@ -96,8 +96,8 @@ public sealed class SynthThread : IDisposable
     public long DroppedRecordingFrames => Interlocked.Read(ref _droppedRecordingFrames);
 
     /// <param name="rehearsal">
-    /// Run first on this thread, before any block: a model's native runtime sets itself up per
-    /// thread (libtorch's OpenMP), and that must not happen at the first chord.
+    /// Run first on this thread, before any block: what the voices' decoders do the first time on a
+    /// thread must not happen at the first chord.
     /// </param>
     public void Start(Action? rehearsal = null)
     {

@@ -102,8 +102,6 @@ internal sealed class Voice : IDisposable
     /// </summary>
     public int DecodePhase => (_ratio - (_position == _ratio ? _skip : _position)) % _ratio;
 
-    public int Ratio => _ratio;
-
     /// <summary>
     /// Takes over the audible state of <paramref name="other"/> (a voice of the model being replaced),
     /// playing its first frame from sample <paramref name="firstFrameSkip"/> on, as <see cref="SetGate"/>.
