@@ -52,6 +52,9 @@ public sealed class Synth : IDisposable
     /// <summary>Voices sounding now, held or releasing.</summary>
     public int SoundingVoices => _bank.SoundingVoices;
 
+    /// <summary>Whether the limiter is holding the mix down (or not yet back at unity from doing so).</summary>
+    public bool Limiting => _limiter.Gain < 1f;
+
     /// <summary>How much later than its cursors the playing model sounds because it is resampled to the synth's rate; 0 at its own rate.</summary>
     public double ResamplingDelaySeconds => (Volatile.Read(ref _pending) ?? _bank).ResamplingDelaySeconds;
 

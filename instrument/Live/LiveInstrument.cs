@@ -88,20 +88,21 @@ public sealed class LiveInstrument : IDisposable
     /// Plays a chord of every voice on the instrument's own synth, on the synth thread before its
     /// first block, into a throwaway block, so every path of a voice (a note, notes joining it,
     /// glide, release) is compiled and every voice's decoder has run on this thread before the first
-    /// real notes need them in time (a neural voice's first frames on a thread are slower). It ends in
-    /// silence: a few seconds of audio at most, rendered far faster than real time.
+    /// real notes need them in time (a neural voice's first frames on a thread are slower). It ends
+    /// with the synth as a fresh one: a few seconds of audio at most, rendered far faster than real time.
     /// </summary>
     private void WarmUp()
     {
         var block = new float[Settings.Frames * Settings.Channels];
         var cursors = Synth.Cursors;
-        for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Move(i, -8f + i, 0f, 1f);
+        for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Move(i, -8f + i, 0f, 0.2f);
         // A heavy model starts a chord's notes over several blocks (VoiceBank.Update).
         for (int i = 0; i < 200 && Synth.SoundingVoices < CursorBoard.Capacity; i++) Synth.Render(block);
         for (int i = 0; i < 20; i++) Synth.Render(block);
         for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Release(i);
-        for (int i = 0; i < 2000 && Synth.SoundingVoices > 0; i++) Synth.Render(block);
-        // The release's tail out of the resampler and the limiter.
+        // Until the synth is as it was: silent, the limiter back at unity (a second or two if the chord
+        // was limited), the resampler's history empty; then a note sounds as in a fresh synth's render.
+        for (int i = 0; i < 4000 && (Synth.SoundingVoices > 0 || Synth.Limiting); i++) Synth.Render(block);
         for (int i = 0; i < 20; i++) Synth.Render(block);
     }
 

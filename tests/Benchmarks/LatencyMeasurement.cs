@@ -109,6 +109,8 @@ public static class LatencyMeasurement
                 int changed = FirstDifference(played, onsets[i], Unmoved(model, terrain, t.From, frames: Rate / 2));
                 moves[i] = HeardAt(onsets[i] + changed) - t.MoveWrite;
             }
+            long dropped = instrument.SynthThread.DroppedRecordingFrames;
+            if (dropped > 0) Console.WriteLine($"// {model.Name}: the recorder could not keep up and dropped {dropped} frames: the trials after that are misplaced");
             return (notes, moves, instrument.Output.Underruns);
         }
     }
