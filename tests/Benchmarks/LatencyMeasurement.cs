@@ -17,12 +17,14 @@ namespace LatentTerrain.Tests.Benchmarks;
 /// <c>dotnet run -c Release --project tests -- latency [trials] [--ahead N] [--lead MS] [--sync]</c>. For each model it starts a JACK
 /// server of its own (dummy driver, 48 kHz, 128-frame periods), plays the default terrain and, at
 /// random moments, either puts a finger down on silence (a note) or moves a sounding finger
-/// across the plane (a move), noting PortAudio's stream time of each cursor write. The instrument
-/// records what it hands to the device. A note's first changed sample is its first non-zero one; a
-/// move's is the first sample that differs from the same note rendered offline without the move
-/// (the synth is deterministic, so the two agree sample for sample until the move is heard).
-/// PortAudio's outputBufferDacTime of the callbacks says when that sample is heard; the difference
-/// from the write is the latency, everything a performer hears.
+/// across the plane (a move), noting the moment of each cursor write. A note's first changed
+/// sample is its first non-zero one; a move's is the first sample that differs from the same note
+/// rendered offline without the move (the synth is deterministic, so the two agree sample for
+/// sample until the move is heard). It is found at two places: in a recording of the server's
+/// monitor port, what the server plays, each sample timed by the server's clock of its cycle
+/// (<see cref="JackMonitorRecorder"/>): the measure; and in the instrument's own recording of
+/// what it hands to the device, timed by PortAudio's outputBufferDacTime of the callbacks: when the
+/// server says it is heard, its output buffer included.
 /// </summary>
 public static class LatencyMeasurement
 {
@@ -42,83 +44,115 @@ public static class LatencyMeasurement
             ("TorchScript test decoder, frame 2048", () => TorchScriptModel.Open(Path.Combine(models, "streaming_r44100.ts"), new ModelOptions { SampleRate = Rate })),
         };
         Console.WriteLine($"{options.Describe()}, {trials} trials of each kind");
-        Console.WriteLine("| model | what | min | median | mean | 95th pct | max | jitter (std) | underruns |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| model | what | until | min | median | mean | 95th pct | max | jitter (std) | underruns |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (name, open) in cases)
         {
             using var model = open();
-            var (notes, moves, underruns) = Measure(model, trials, options);
-            Console.WriteLine(Row(name, "note on silence", notes, underruns));
-            Console.WriteLine(Row(name, "move of a sounding finger", moves, underruns));
+            var (latencies, underruns) = Measure(model, trials, options);
+            Console.WriteLine(Row(name, "note on silence", "server's output", latencies.Notes.AtMonitor, underruns));
+            Console.WriteLine(Row(name, "note on silence", "heard (server's report)", latencies.Notes.Heard, underruns));
+            Console.WriteLine(Row(name, "move of a sounding finger", "server's output", latencies.Moves.AtMonitor, underruns));
+            Console.WriteLine(Row(name, "move of a sounding finger", "heard (server's report)", latencies.Moves.Heard, underruns));
         }
         return 0;
     }
 
-    private static string Row(string name, string what, double[] latencies, long underruns)
+    private static string Row(string name, string what, string until, double[] latencies, long underruns)
     {
         Array.Sort(latencies);
         double mean = latencies.Average();
         double std = Math.Sqrt(latencies.Sum(l => (l - mean) * (l - mean)) / latencies.Length);
         static string Ms(double seconds) => $"{seconds * 1000:F2} ms";
-        return $"| {name} | {what} | {Ms(latencies[0])} | {Ms(latencies[latencies.Length / 2])} | {Ms(mean)} | " +
+        return $"| {name} | {what} | {until} | {Ms(latencies[0])} | {Ms(latencies[latencies.Length / 2])} | {Ms(mean)} | " +
             $"{Ms(latencies[(int)(0.95 * (latencies.Length - 1))])} | {Ms(latencies[^1])} | {Ms(std)} | {underruns} |";
     }
 
-    private static (double[] Notes, double[] Moves, long Underruns) Measure(IAutoencoder model, int trials, LiveOptions options)
+    private sealed record Latencies(double[] AtMonitor, double[] Heard);
+
+    private static ((Latencies Notes, Latencies Moves), long Underruns) Measure(IAutoencoder model, int trials, LiveOptions options)
     {
         using var server = JackServer.Start(synchronous: options.Synchronous);
+        using var monitor = new JackMonitorRecorder(seconds: 3 + 1.1 * trials);
         string recording = Path.Combine(Paths.NewScratch(), "played.wav");
         var terrain = DefaultTerrain.Load();
         var random = new Random(model.Ratio);
         var trial = new Trial[trials];
-        LiveInstrument instrument;
-        using (instrument = new LiveInstrument(model, terrain, options.Settings, recording))
+        using var instrument = new LiveInstrument(model, terrain, options.Settings, recording);
+        monitor.Start();
+        instrument.Start();
+        Thread.Sleep(300);
+        var cursors = instrument.Synth.Cursors;
+        for (int i = 0; i < trials; i++)
         {
-            instrument.Start();
-            Thread.Sleep(300);
-            var cursors = instrument.Synth.Cursors;
-            for (int i = 0; i < trials; i++)
-            {
-                // Random waits, so that writes fall anywhere in the device's period and the model's frame.
-                Thread.Sleep(500 + random.Next(0, 50));
-                var (from, to) = (Place(random), Place(random));
-                trial[i].From = from;
-                trial[i].NoteWrite = instrument.Output.StreamTime;
-                cursors.Move(0, from.X, from.Y, 1f);
-                Thread.Sleep(150 + random.Next(0, 50));
-                trial[i].MoveWrite = instrument.Output.StreamTime;
-                cursors.Move(0, to.X, to.Y, 1f);
-                Thread.Sleep(150);
-                cursors.Release(0);
-                // The move is heard by now: a callback after it says when ring frames are heard.
-                trial[i].Clock = instrument.Output.LastCallback!.Value;
-            }
-            Thread.Sleep(500);
-            // Stopping completes the recording; the output still knows when its frames were heard.
-            instrument.Stop();
-            var played = AudioFile.Read(recording).Channel(0).ToArray();
-            var onsets = Onsets(played, Rate / 20);
-            if (onsets.Count != trials) throw new InvalidOperationException($"found {onsets.Count} notes in the recording, not {trials}");
-            var notes = new double[trials];
-            var moves = new double[trials];
-            for (int i = 0; i < trials; i++)
-            {
-                var t = trial[i];
-                double HeardAt(long frame) => t.Clock.HeardAt + (double)(frame - t.Clock.Frame) / Rate;
-                notes[i] = HeardAt(onsets[i]) - t.NoteWrite;
-                int changed = FirstDifference(played, onsets[i], Unmoved(model, terrain, t.From, frames: Rate / 2));
-                moves[i] = HeardAt(onsets[i] + changed) - t.MoveWrite;
-            }
-            long dropped = instrument.SynthThread.DroppedRecordingFrames;
-            if (dropped > 0) Console.WriteLine($"// {model.Name}: the recorder could not keep up and dropped {dropped} frames: the trials after that are misplaced");
-            return (notes, moves, instrument.Output.Underruns);
+            // Random waits, so that writes fall anywhere in the device's period and the model's frame.
+            Thread.Sleep(500 + random.Next(0, 50));
+            var (from, to) = (Place(random), Place(random));
+            trial[i].From = from;
+            trial[i].Note = Write.Now(instrument);
+            cursors.Move(0, from.X, from.Y, 1f);
+            Thread.Sleep(150 + random.Next(0, 50));
+            trial[i].Move = Write.Now(instrument);
+            cursors.Move(0, to.X, to.Y, 1f);
+            Thread.Sleep(150);
+            cursors.Release(0);
+            // The move is heard by now: a callback after it says when ring frames are heard.
+            trial[i].Clock = instrument.Output.LastCallback!.Value;
+        }
+        Thread.Sleep(500);
+        // Stopping completes the recording; the output still knows when its frames were heard.
+        instrument.Stop();
+        var atMonitor = monitor.Stop();
+        var played = AudioFile.Read(recording).Channel(0).ToArray();
+        long dropped = instrument.SynthThread.DroppedRecordingFrames;
+        if (dropped > 0) Console.WriteLine($"// {model.Name}: the recorder could not keep up and dropped {dropped} frames: the trials after that are misplaced");
+        var (serverLate, _) = JackServer.Xruns(server.Logged());
+        Console.WriteLine($"// {model.Name}: {instrument.Output.Underruns} underruns, the server's own cycles late {serverLate} times, lead at the end {instrument.SynthThread.LeadSeconds * 1000:F1} ms");
+
+        var unmoved = trial.Select(t => Unmoved(model, terrain, t.From, frames: Rate / 2)).ToArray();
+        var heard = Changes(played, unmoved, (i, frame) =>
+            trial[i].Clock.HeardAt + (double)(frame - trial[i].Clock.Frame) / Rate, trial.Select(t => (t.Note.StreamTime, t.Move.StreamTime)));
+        var output = Changes(atMonitor, unmoved, (_, frame) => monitor.MomentOf(frame) / 1e6,
+            trial.Select(t => (t.Note.ServerMicroseconds / 1e6, t.Move.ServerMicroseconds / 1e6)));
+        return ((new Latencies(output.Notes, heard.Notes), new Latencies(output.Moves, heard.Moves)), instrument.Output.Underruns);
+    }
+
+    /// <summary>
+    /// Each trial's note and move latency in one recording: when its first changed samples are
+    /// heard (<paramref name="momentOf"/>, in seconds, by trial and frame) less when they were written.
+    /// </summary>
+    private static (double[] Notes, double[] Moves) Changes(float[] recording, float[][] unmoved,
+        Func<int, long, double> momentOf, IEnumerable<(double Note, double Move)> writes)
+    {
+        var onsets = Onsets(recording, Rate / 20);
+        if (onsets.Count != unmoved.Length) throw new InvalidOperationException($"found {onsets.Count} notes in a recording, not {unmoved.Length}");
+        var notes = new double[unmoved.Length];
+        var moves = new double[unmoved.Length];
+        int i = 0;
+        foreach (var (note, move) in writes)
+        {
+            notes[i] = momentOf(i, onsets[i]) - note;
+            moves[i] = momentOf(i, onsets[i] + FirstDifference(recording, onsets[i], unmoved[i])) - move;
+            i++;
+        }
+        return (notes, moves);
+    }
+
+    /// <summary>A cursor write's moment in the two clocks: PortAudio's stream time and the JACK server's.</summary>
+    private readonly record struct Write(double StreamTime, double ServerMicroseconds)
+    {
+        public static Write Now(LiveInstrument instrument)
+        {
+            ulong before = JackMonitorRecorder.Now();
+            double stream = instrument.Output.StreamTime;
+            return new Write(stream, (before + JackMonitorRecorder.Now()) / 2.0);
         }
     }
 
     private struct Trial
     {
         public (float X, float Y) From;
-        public double NoteWrite, MoveWrite;
+        public Write Note, Move;
         public (long Frame, double HeardAt) Clock;
     }
 
