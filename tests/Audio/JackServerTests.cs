@@ -28,6 +28,40 @@ public sealed class JackServerTests
         Assert.DoesNotContain(Directory.GetFileSystemEntries("/dev/shm"), entry => Path.GetFileName(entry).Contains($"_{name}_"));
     }
 
+    /// <summary>
+    /// The latency measurement's recorder (Support/JackMonitorRecorder) hears exactly what is
+    /// played, and places each sample in the server's clock: a period apart from cycle to cycle,
+    /// and the last cycle shortly before the moment it stopped.
+    /// </summary>
+    [JackFact]
+    public void The_monitor_recorder_hears_what_is_played_in_the_servers_clock()
+    {
+        const int Rate = 48000;
+        using var server = JackServer.Start();
+        var ring = new AudioRing(Rate, 2);
+        var tone = Signals.Sine(440, Rate, Rate / 2, amplitude: 0.5);
+        var interleaved = new float[2 * tone.Length];
+        for (int i = 0; i < tone.Length; i++) interleaved[2 * i] = tone[i];
+        ring.Write(interleaved);
+        using var recorder = new JackMonitorRecorder(seconds: 2);
+        using var output = AudioOutput.Open(ring, Rate);
+
+        recorder.Start();
+        output.Start();
+        Thread.Sleep(700);
+        output.Stop();
+        var recorded = recorder.Stop();
+        ulong stopped = JackMonitorRecorder.Now();
+
+        int first = Array.FindIndex(recorded, sample => sample != 0f);
+        Assert.True(first >= 0, "the tone was not recorded");
+        // The sine's first sample is 0.
+        Assert.Equal(tone[1..], recorded.AsSpan(first, tone.Length - 1).ToArray());
+        Assert.Equal(1e6 * server.Period / Rate, recorder.MomentOf(first + server.Period) - recorder.MomentOf(first), tolerance: 50);
+        double lastCycle = recorder.MomentOf(recorded.Length - server.Period);
+        Assert.InRange(stopped - lastCycle, 0, 100_000);
+    }
+
     [JackFact]
     public void A_killed_server_starts_again_under_the_same_name()
     {
