@@ -30,6 +30,25 @@ public static partial class Scheduling
     [LibraryImport("libc.so.6", SetLastError = true)]
     private static partial int setpriority(int which, uint who, int priority);
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    private const int ClockThreadCpuTime = 3;
+
+    // A system call of a few hundred nanoseconds that never blocks.
+    [LibraryImport("libc.so.6"), SuppressGCTransition]
+    private static partial int clock_gettime(int clock, out TimeSpec time);
+
+    /// <summary>
+    /// How long the calling thread has run on a processor, in nanoseconds (0 where not Linux): beside
+    /// the wall clock it tells time spent working from time spent waiting for a processor.
+    /// </summary>
+    public static long ThreadProcessorNanoseconds() =>
+        OperatingSystem.IsLinux() && clock_gettime(ClockThreadCpuTime, out var time) == 0 ? time.Seconds * 1_000_000_000 + time.Nanoseconds : 0;
+
     /// <summary>
     /// Asks for real-time scheduling of the calling thread at <paramref name="priority"/> (1..99).
     /// The default, the lowest, puts the synth thread above every ordinary thread (trainer, interface,

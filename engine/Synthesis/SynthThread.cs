@@ -28,7 +28,10 @@ public sealed class SynthThread : IDisposable
     private Action? _rehearsal;
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
     private long _leadTicks, _underrunsSeen, _worstBlockTicks;
+    private long _heldUpUnderruns, _slowUnderruns, _underrunsAccounted, _worstHeldUpTicks, _previousEnd, _previousEndCpu, _previousCpu;
+    private bool _lastLateWasSlow, _anyLate;
     private readonly long _maxLeadTicks;
+    private readonly bool _clocksAgree;
     private readonly int _sampleRate;
     private readonly Stopwatch _clock = new();
 
@@ -52,8 +55,8 @@ public sealed class SynthThread : IDisposable
         _sampleRate = synth.SampleRate;
         _maxLeadTicks = (long)((double)aheadFrames / _sampleRate * Stopwatch.Frequency);
         // The callback's times are CLOCK_MONOTONIC nanoseconds, which is what Stopwatch counts on Linux.
-        bool clocksAgree = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
-        _leadTicks = leadSeconds is double lead && clocksAgree ? Math.Clamp((long)(lead * Stopwatch.Frequency), 0, _maxLeadTicks) : _maxLeadTicks;
+        _clocksAgree = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
+        _leadTicks = leadSeconds is double lead && _clocksAgree ? Math.Clamp((long)(lead * Stopwatch.Frequency), 0, _maxLeadTicks) : _maxLeadTicks;
         _thread = new Thread(Run) { IsBackground = true, Name = "synth", Priority = ThreadPriority.Highest };
     }
 
@@ -92,6 +95,22 @@ public sealed class SynthThread : IDisposable
         set => _beforeBlock = value;
     }
 
+    /// <summary>
+    /// Underruns of a block finished after the callback needed it although rendering it took less
+    /// processor time than the lead allowed: the thread was woken late or held off the processor,
+    /// by the machine, not by the synth's work.
+    /// </summary>
+    public long HeldUpUnderruns => Interlocked.Read(ref _heldUpUnderruns);
+
+    /// <summary>
+    /// Underruns of a block finished after the callback needed it because rendering it took more
+    /// processor time than the lead: the synth (a heavy model, many voices) is too slow for the queue.
+    /// </summary>
+    public long SlowUnderruns => Interlocked.Read(ref _slowUnderruns);
+
+    /// <summary>The longest a late block's thread waited for a processor, woken late or held off.</summary>
+    public double WorstHeldUpSeconds => (double)Interlocked.Read(ref _worstHeldUpTicks) / Stopwatch.Frequency;
+
     /// <summary>Frames the recorder could not take in time (its ring was full).</summary>
     public long DroppedRecordingFrames => Interlocked.Read(ref _droppedRecordingFrames);
 
@@ -119,6 +138,10 @@ public sealed class SynthThread : IDisposable
             {
                 if (WaitUntilDue()) continue;
                 long start = Stopwatch.GetTimestamp();
+                // When the callback will need the block: as many frames after the newest callback as lie between their first frames.
+                long? due = _clocksAgree && _output.TryGetLastRead(out long readFrame, out long readTime)
+                    ? readTime + (long)((double)(_renderedFrames - readFrame) / _sampleRate * Stopwatch.Frequency)
+                    : null;
                 int collections = GC.CollectionCount(0);
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
                 _beforeBlock?.Invoke(Interlocked.Read(ref _renderedFrames));
@@ -133,7 +156,9 @@ public sealed class SynthThread : IDisposable
                 long frames = Interlocked.Add(ref _renderedFrames, BlockFrames);
                 if (frames > WarmUpBlocks * BlockFrames && GC.CollectionCount(0) == collections)
                     Interlocked.Add(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
-                long busy = Stopwatch.GetTimestamp() - start;
+                long finished = Stopwatch.GetTimestamp();
+                Account(due, finished);
+                long busy = finished - start;
                 Interlocked.Add(ref _busyTicks, busy);
                 if (frames > WarmUpBlocks * BlockFrames && busy > _worstBlockTicks) Interlocked.Exchange(ref _worstBlockTicks, busy);
                 continue;
@@ -141,6 +166,33 @@ public sealed class SynthThread : IDisposable
             // Woken by the callback; the timeout only bounds how late a stop or a stopped device is noticed.
             _output.WaitForSpace(5000);
         }
+    }
+
+    /// <summary>
+    /// Tells why underruns happened: a block is late when it is written after the callback needed
+    /// it, and the underruns counted since the last block are put down to the newest late block's
+    /// cause. From the moment that block could have started (a lead before it was due) to when it
+    /// was written, the thread either ran longer than the lead (too slow) or waited for a
+    /// processor (held up). Between blocks the thread sleeps, so its processor time at that moment
+    /// is the previous block's end, less what of the previous block ran after it.
+    /// </summary>
+    private void Account(long? dueOrUnknown, long finished)
+    {
+        long cpu = Scheduling.ThreadProcessorNanoseconds();
+        var (previousCpu, previousEnd, previousEndCpu) = (_previousCpu, _previousEnd, _previousEndCpu);
+        (_previousCpu, _previousEnd, _previousEndCpu) = (cpu - previousEndCpu, finished, cpu);
+        if (dueOrUnknown is long due && finished > due && previousEnd != 0)
+        {
+            long couldStart = due - _leadTicks;
+            long cpuAtStart = couldStart >= previousEnd ? previousEndCpu : previousEndCpu - Math.Min(previousCpu, previousEnd - couldStart);
+            long work = cpu - cpuAtStart, held = finished - couldStart - work;
+            (_anyLate, _lastLateWasSlow) = (true, work > _leadTicks);
+            if (held > _worstHeldUpTicks) Interlocked.Exchange(ref _worstHeldUpTicks, held);
+        }
+        long underruns = _output.UnderrunCount, fresh = underruns - _underrunsAccounted;
+        if (fresh == 0 || !_anyLate) return;
+        _underrunsAccounted = underruns;
+        Interlocked.Add(ref _lastLateWasSlow ? ref _slowUnderruns : ref _heldUpUnderruns, fresh);
     }
 
     /// <summary>
