@@ -201,6 +201,7 @@ public sealed unsafe class AudioOutput : IDisposable
                 _ => null,
             });
         }
+        Ring.SetSampleRate(SampleRate);
         var opened = library.OpenOutput(device, Channels, SampleRate, FramesPerBuffer, NativeAudio.PlayCallback,
             (void*)Ring.Native, operation);
         try

@@ -93,6 +93,16 @@ public sealed unsafe class AudioRing : IDisposable
 
     /// <summary>Callbacks that found too few frames (see <see cref="AudioOutput.Underruns"/>).</summary>
     public long UnderrunCount => NativeAudio.terrain_ring_underruns(ring);
+
+    /// <summary>
+    /// Of <see cref="UnderrunCount"/>, the callbacks that came less than half a period after the one
+    /// before (a device catching up after running late), once <see cref="SetSampleRate"/> has said
+    /// how long a period is.
+    /// </summary>
+    public long EarlyUnderrunCount => NativeAudio.terrain_ring_early_underruns(ring);
+
+    /// <summary>The stream's sample rate, so the callback knows how long the frames it is asked for last.</summary>
+    public void SetSampleRate(int rate) => NativeAudio.terrain_ring_set_sample_rate(ring, rate);
     internal void SetStopping(bool stopping) => NativeAudio.terrain_ring_set_stopping(ring, stopping ? 1 : 0);
 
     /// <summary>Never frees the ring: for a stream PortAudio could not close, which keeps its address.</summary>

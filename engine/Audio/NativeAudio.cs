@@ -50,6 +50,12 @@ internal static unsafe partial class NativeAudio
     public static partial long terrain_ring_underruns(nint ring);
 
     [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_early_underruns(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial void terrain_ring_set_sample_rate(nint ring, int rate);
+
+    [LibraryImport(Library), SuppressGCTransition]
     public static partial long terrain_ring_underflow_flags(nint ring);
 
     [LibraryImport(Library), SuppressGCTransition]

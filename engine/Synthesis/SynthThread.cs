@@ -28,8 +28,7 @@ public sealed class SynthThread : IDisposable
     private Action? _rehearsal;
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
     private long _leadTicks, _underrunsSeen, _worstBlockTicks;
-    private long _heldUpUnderruns, _slowUnderruns, _underrunsAccounted, _worstHeldUpTicks, _previousEnd, _previousEndCpu, _previousCpu;
-    private bool _lastLateWasSlow, _anyLate;
+    private long _heldUpUnderruns, _slowUnderruns, _earlyUnderruns, _underrunsAccounted, _earlyAccounted, _worstHeldUpTicks, _previousEnd, _previousEndCpu, _previousCpu;
     private readonly long _maxLeadTicks;
     private readonly bool _clocksAgree;
     private readonly int _sampleRate;
@@ -108,6 +107,13 @@ public sealed class SynthThread : IDisposable
     /// </summary>
     public long SlowUnderruns => Interlocked.Read(ref _slowUnderruns);
 
+    /// <summary>
+    /// Underruns of the device coming early: in a callback less than half a period after the one
+    /// before (a server catching up after running late itself, <see cref="AudioRing.EarlyUnderrunCount"/>),
+    /// or though every block was written before a steady device would have needed it.
+    /// </summary>
+    public long EarlyDeviceUnderruns => Interlocked.Read(ref _earlyUnderruns);
+
     /// <summary>The longest a late block's thread waited for a processor, woken late or held off.</summary>
     public double WorstHeldUpSeconds => (double)Interlocked.Read(ref _worstHeldUpTicks) / Stopwatch.Frequency;
 
@@ -169,30 +175,37 @@ public sealed class SynthThread : IDisposable
     }
 
     /// <summary>
-    /// Tells why underruns happened: a block is late when it is written after the callback needed
-    /// it, and the underruns counted since the last block are put down to the newest late block's
-    /// cause. From the moment that block could have started (a lead before it was due) to when it
-    /// was written, the thread either ran longer than the lead (too slow) or waited for a
-    /// processor (held up). Between blocks the thread sleeps, so its processor time at that moment
-    /// is the previous block's end, less what of the previous block ran after it.
+    /// Tells why underruns happened. Those in callbacks that came early are the device's; a block is
+    /// late when it is written after the device was due to need it, and the other underruns counted
+    /// since the block before are put down to this block: if it was not late, to the device coming
+    /// early too; if it was, to the synth when from the moment it could
+    /// have started (a lead before it was due) the thread ran longer than the lead (too slow), else
+    /// to the thread waiting for a processor (held up). Between blocks the thread sleeps, so its
+    /// processor time at that moment is the previous block's end, less what of the previous block
+    /// ran after it.
     /// </summary>
     private void Account(long? dueOrUnknown, long finished)
     {
         long cpu = Scheduling.ThreadProcessorNanoseconds();
         var (previousCpu, previousEnd, previousEndCpu) = (_previousCpu, _previousEnd, _previousEndCpu);
         (_previousCpu, _previousEnd, _previousEndCpu) = (cpu - previousEndCpu, finished, cpu);
-        if (dueOrUnknown is long due && finished > due && previousEnd != 0)
+        // Early ones first: the callback counts an underrun before it counts it early.
+        long early = _output.EarlyUnderrunCount, underruns = _output.UnderrunCount;
+        long fresh = underruns - _underrunsAccounted, freshEarly = early - _earlyAccounted;
+        (_underrunsAccounted, _earlyAccounted) = (underruns, early);
+        if (fresh == 0) return;
+        if (dueOrUnknown is not long due || finished <= due || previousEnd == 0 || freshEarly >= fresh)
         {
-            long couldStart = due - _leadTicks;
-            long cpuAtStart = couldStart >= previousEnd ? previousEndCpu : previousEndCpu - Math.Min(previousCpu, previousEnd - couldStart);
-            long work = cpu - cpuAtStart, held = finished - couldStart - work;
-            (_anyLate, _lastLateWasSlow) = (true, work > _leadTicks);
-            if (held > _worstHeldUpTicks) Interlocked.Exchange(ref _worstHeldUpTicks, held);
+            Interlocked.Add(ref _earlyUnderruns, fresh);
+            return;
         }
-        long underruns = _output.UnderrunCount, fresh = underruns - _underrunsAccounted;
-        if (fresh == 0 || !_anyLate) return;
-        _underrunsAccounted = underruns;
-        Interlocked.Add(ref _lastLateWasSlow ? ref _slowUnderruns : ref _heldUpUnderruns, fresh);
+        Interlocked.Add(ref _earlyUnderruns, freshEarly);
+        fresh -= freshEarly;
+        long couldStart = due - _leadTicks;
+        long cpuAtStart = couldStart >= previousEnd ? previousEndCpu : previousEndCpu - Math.Min(previousCpu, previousEnd - couldStart);
+        long work = cpu - cpuAtStart, held = finished - couldStart - work;
+        Interlocked.Add(ref work > _leadTicks ? ref _slowUnderruns : ref _heldUpUnderruns, fresh);
+        if (held > _worstHeldUpTicks) Interlocked.Exchange(ref _worstHeldUpTicks, held);
     }
 
     /// <summary>

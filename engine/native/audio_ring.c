@@ -29,6 +29,8 @@ typedef struct {
     _Alignas(64) _Atomic int64_t written;
     _Alignas(64) _Atomic int64_t read;
     _Alignas(64) _Atomic int64_t underruns;       /* callbacks that found too few frames */
+    _Atomic int64_t early_underruns;              /* of those, callbacks that came less than half a period after the one before */
+    _Atomic int32_t sample_rate;                  /* the stream's, for a period's length; 0 until told */
     _Atomic int64_t underflow_flags;              /* callbacks the host flagged with a gap */
     _Atomic int64_t frames_played;                /* frames handed to the device, silence included */
     _Atomic int32_t stopping;                     /* the control thread is stopping the stream */
@@ -129,6 +131,8 @@ EXPORT int32_t terrain_ring_wait(terrain_ring *ring, int32_t timeout_us)
 }
 
 EXPORT int64_t terrain_ring_underruns(const terrain_ring *ring) { return atomic_load(&ring->underruns); }
+EXPORT int64_t terrain_ring_early_underruns(const terrain_ring *ring) { return atomic_load(&ring->early_underruns); }
+EXPORT void terrain_ring_set_sample_rate(terrain_ring *ring, int32_t rate) { atomic_store(&ring->sample_rate, rate); }
 EXPORT int64_t terrain_ring_underflow_flags(const terrain_ring *ring) { return atomic_load(&ring->underflow_flags); }
 EXPORT int64_t terrain_ring_frames_played(const terrain_ring *ring) { return atomic_load(&ring->frames_played); }
 EXPORT int32_t terrain_ring_finished(const terrain_ring *ring) { return atomic_load(&ring->finished); }
@@ -171,19 +175,25 @@ EXPORT int terrain_ring_play(const void *input, void *output, unsigned long fram
     terrain_ring *ring = user;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    int64_t previous_ns = atomic_load_explicit(&ring->clock_monotonic_ns, memory_order_relaxed);
     int64_t first_frame = atomic_load_explicit(&ring->read, memory_order_relaxed);
     int64_t sequence = atomic_load_explicit(&ring->clock_sequence, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_sequence, sequence + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     atomic_store_explicit(&ring->clock_frame, first_frame, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_dac_time, time->output_dac, memory_order_relaxed);
-    atomic_store_explicit(&ring->clock_monotonic_ns, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, memory_order_relaxed);
+    atomic_store_explicit(&ring->clock_monotonic_ns, now_ns, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_sequence, sequence + 2, memory_order_release);
     float *out = output;
     int64_t got = terrain_ring_read(ring, out, (int64_t)frames);
     if (got < (int64_t)frames) {
         memset(out + got * ring->channels, 0, (size_t)((int64_t)frames - got) * (size_t)ring->channels * sizeof(float));
         atomic_fetch_add_explicit(&ring->underruns, 1, memory_order_relaxed);
+        /* A device catching up after running late asks for blocks back to back: not the writer's fault. */
+        int32_t rate = atomic_load_explicit(&ring->sample_rate, memory_order_relaxed);
+        if (rate > 0 && previous_ns != 0 && now_ns - previous_ns < (int64_t)frames * 500000000 / rate)
+            atomic_fetch_add_explicit(&ring->early_underruns, 1, memory_order_relaxed);
     }
     if (status & PA_OUTPUT_UNDERFLOW) atomic_fetch_add_explicit(&ring->underflow_flags, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&ring->frames_played, (int64_t)frames, memory_order_relaxed);

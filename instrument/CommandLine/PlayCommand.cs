@@ -135,8 +135,9 @@ internal sealed class StatusLine(TextWriter console)
     /// gaps), what the synth thread allocated after its warm-up, how many garbage collections
     /// ran while playing (each one pauses the synth thread), and why underruns happened: the synth
     /// needing more processor time than the queue allows (a lighter model, fewer voices or a longer
-    /// --lead/--ahead helps), or the machine not giving the thread a processor in time (a
-    /// real-time kernel, an idle machine, or a longer queue helps).
+    /// --lead/--ahead helps), the device asking sooner than its period (its own timing), or the
+    /// machine not giving the thread a processor in time (a real-time kernel, an idle machine, or a
+    /// longer queue helps).
     /// </summary>
     public void Finish(LiveInstrument instrument, TimeSpan elapsed)
     {
@@ -145,7 +146,8 @@ internal sealed class StatusLine(TextWriter console)
         var synth = instrument.SynthThread;
         console.WriteLine($"health: underruns {instrument.Output.Underruns}, device gaps {instrument.Output.UnderflowFlags}, " +
             $"synth thread allocated {synth.AllocatedBytes} B, garbage collections {GC.CollectionCount(0) - _collections}, " +
-            $"underruns the synth was too slow for {synth.SlowUnderruns}, the machine held it up for {synth.HeldUpUnderruns} (at worst {synth.WorstHeldUpSeconds * 1000:F1} ms)");
+            $"underruns by cause: synth too slow {synth.SlowUnderruns}, device early {synth.EarlyDeviceUnderruns}, " +
+            $"synth thread held up {synth.HeldUpUnderruns} (at worst {synth.WorstHeldUpSeconds * 1000:F1} ms)");
     }
 
     private static string Text(LiveInstrument instrument, TimeSpan elapsed)

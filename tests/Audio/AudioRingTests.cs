@@ -144,8 +144,9 @@ public sealed class AudioRingTests
 
     /// <summary>
     /// The C callback PortAudio calls, called here directly as the device would: it plays what the
-    /// ring holds, silence and an underrun for what it lacks, counts frames, records where its first
-    /// frame is heard and when it ran, and wakes a writer waiting for space.
+    /// ring holds, silence and an underrun for what it lacks (early when it came too soon after the
+    /// callback before), counts frames, records where its first frame is heard and when it ran, and
+    /// wakes a writer waiting for space.
     /// </summary>
     [Fact]
     public unsafe void The_callback_plays_the_ring_and_counts_what_it_lacks()
@@ -191,5 +192,13 @@ public sealed class AudioRingTests
         Assert.Equal(3 * 128, ring.FramesPlayed);
         Assert.True(ring.TryGetLastRead(out first, out _));
         Assert.Equal(128, first);
+
+        // Told the rate, it counts the underruns of callbacks less than half a period (1.3 ms) after the one before as early.
+        Assert.Equal(0, ring.EarlyUnderrunCount);
+        ring.SetSampleRate(48000);
+        Thread.Sleep(5);
+        Play();
+        Play();
+        Assert.Equal((4, 1), (ring.UnderrunCount, ring.EarlyUnderrunCount));
     }
 }

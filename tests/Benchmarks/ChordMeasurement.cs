@@ -38,14 +38,14 @@ public static class ChordMeasurement
         instrument.Start();
         Thread.Sleep(1000);
         var cursors = instrument.Synth.Cursors;
-        Console.WriteLine("| chord | underruns, first half second | underruns, next 3.5 s | underruns, the second after a swap | server's own late cycles | underruns: synth too slow, held up (worst) | synth thread |");
+        Console.WriteLine("| chord | underruns, first half second | underruns, next 3.5 s | underruns, the second after a swap | server's own late cycles | underruns: synth too slow, device early, held up (worst) | synth thread |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
         for (int chord = 1; chord <= chords; chord++)
         {
             int logged = server.Logged().Length;
             long before = instrument.Output.Underruns;
             var synth = instrument.SynthThread;
-            var (slow, heldUp) = (synth.SlowUnderruns, synth.HeldUpUnderruns);
+            var (slow, early, heldUp) = (synth.SlowUnderruns, synth.EarlyDeviceUnderruns, synth.HeldUpUnderruns);
             for (int i = 0; i < 8; i++) cursors.Move(i, -8f + 2f * i + 0.3f * chord, 1f, 0.9f);
             Thread.Sleep(500);
             long onset = instrument.Output.Underruns - before;
@@ -56,7 +56,7 @@ public static class ChordMeasurement
             long swapped = instrument.Output.Underruns - before - onset - held;
             for (int i = 0; i < 8; i++) cursors.Release(i);
             var (serverLate, _) = JackServer.Xruns(server.Logged()[logged..]);
-            Console.WriteLine($"| {chord} | {onset} | {held} | {swapped} | {serverLate} | {synth.SlowUnderruns - slow}, {synth.HeldUpUnderruns - heldUp} " +
+            Console.WriteLine($"| {chord} | {onset} | {held} | {swapped} | {serverLate} | {synth.SlowUnderruns - slow}, {synth.EarlyDeviceUnderruns - early}, {synth.HeldUpUnderruns - heldUp} " +
                 $"({synth.WorstHeldUpSeconds * 1000:F1} ms) | {synth.Load * 100:F1}% |");
             Thread.Sleep(1000);
         }

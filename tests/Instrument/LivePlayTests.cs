@@ -173,13 +173,13 @@ public sealed class LivePlayTests
     }
 
     /// <summary>The health line `terrain play` closes with.</summary>
-    private sealed record Health(string Line, long Underruns, long DeviceGaps, long AllocatedBytes, long Collections, long SlowUnderruns, long HeldUpUnderruns)
+    private sealed record Health(string Line, long Underruns, long DeviceGaps, long AllocatedBytes, long Collections, long SlowUnderruns, long EarlyDeviceUnderruns, long HeldUpUnderruns)
     {
         public static Health Parse(string output)
         {
             string line = output.Split('\n').Single(l => l.StartsWith("health: ", StringComparison.Ordinal)).Trim();
             var numbers = System.Text.RegularExpressions.Regex.Matches(line, @"\d+").Select(m => long.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            return new Health(line, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5]);
+            return new Health(line, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5], numbers[6]);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class SynthThreadTests
     [JackFact]
     public void A_block_late_for_its_work_is_too_slow()
     {
-        var (slow, heldUp, underruns) = Play(new StallingAutoencoder(spin: true));
+        var (slow, heldUp, underruns) = Play(new StallingAutoencoder(every: 50, milliseconds: 8, spin: true));
 
         Assert.True(slow == underruns && underruns > 0, $"{slow} too slow, {heldUp} held up, {underruns} underruns");
     }
@@ -28,9 +28,55 @@ public sealed class SynthThreadTests
     [JackFact]
     public void A_block_late_for_want_of_a_processor_is_held_up()
     {
-        var (slow, heldUp, underruns) = Play(new StallingAutoencoder(spin: false));
+        var (slow, heldUp, underruns) = Play(new StallingAutoencoder(every: 50, milliseconds: 8, spin: false));
 
         Assert.True(heldUp == underruns && underruns > 0, $"{slow} too slow, {heldUp} held up, {underruns} underruns");
+    }
+
+    /// <summary>
+    /// A device that runs late and then asks for blocks back to back (as JACK's dummy driver
+    /// catches up): the queue runs dry although no block was late, and the underruns are the
+    /// device's. The device here is a real-time thread of the test's own, above the synth thread
+    /// as a device's is, calling the C callback on a clock of its own.
+    /// </summary>
+    [RealtimeFact]
+    public unsafe void Underruns_of_a_device_catching_up_are_the_devices()
+    {
+        // A synth that takes 0.3 ms a block: in time for a steady device, not for five blocks at once.
+        using var synth = new Synth(new StallingAutoencoder(every: 1, milliseconds: 0.3, spin: true),
+            new Engine.Terrain.TerrainSnapshots(LinearTerrain.PitchAlongX()), new SynthSettings { OutputChannels = 2 });
+        using var ring = new AudioRing(8 * Frames, 2);
+        ring.SetSampleRate(Rate);
+        using var thread = new SynthThread(synth, ring, Frames, aheadFrames: 2 * Frames);
+        synth.Cursors.Move(0, 0f, 0f, 1f);
+        thread.Start();
+        while (ring.Count < thread.AheadFrames) Thread.Sleep(1);
+        bool realtime = false;
+        var device = new Thread(() =>
+        {
+            realtime = Scheduling.TryMakeRealtime(priority: 5);
+            var output = new float[2 * Frames];
+            var time = new PortAudio.StreamCallbackTimeInfo[1];
+            var play = NativeAudio.PlayCallback;
+            long start = Stopwatch.GetTimestamp(), period = Stopwatch.Frequency * Frames / Rate;
+            for (int cycle = 0; cycle < 300; cycle++)
+            {
+                // Cycle 150 four periods late, so it and the four after it come at once.
+                AudioRing.SleepUntil(start + (cycle == 150 ? 154 : cycle) * period);
+                fixed (float* samples = output)
+                fixed (PortAudio.StreamCallbackTimeInfo* info = time)
+                    play(null, samples, Frames, info, 0, (void*)ring.Native);
+            }
+        });
+        device.Start();
+        device.Join();
+        thread.Dispose();
+
+        Assert.True(realtime, "the device thread was refused real-time scheduling");
+        Assert.True(ring.EarlyUnderrunCount > 0, $"{ring.UnderrunCount} underruns, none early");
+        Assert.True(thread.EarlyDeviceUnderruns >= ring.EarlyUnderrunCount && thread.SlowUnderruns == 0 &&
+            thread.EarlyDeviceUnderruns + thread.HeldUpUnderruns == ring.UnderrunCount,
+            $"{ring.UnderrunCount} underruns ({ring.EarlyUnderrunCount} early): device {thread.EarlyDeviceUnderruns}, too slow {thread.SlowUnderruns}, held up {thread.HeldUpUnderruns}");
     }
 
     private static (long Slow, long HeldUp, long Underruns) Play(IAutoencoder model)
@@ -51,8 +97,8 @@ public sealed class SynthThreadTests
         return (thread.SlowUnderruns, thread.HeldUpUnderruns, output.Underruns);
     }
 
-    /// <summary>The sine model, whose every 50th frame takes 8 ms more: working (spinning) or sleeping.</summary>
-    private sealed class StallingAutoencoder(bool spin) : IAutoencoder
+    /// <summary>The sine model, whose every <paramref name="every"/>th frame takes <paramref name="milliseconds"/> more: working (spinning) or sleeping.</summary>
+    private sealed class StallingAutoencoder(int every, double milliseconds, bool spin) : IAutoencoder
     {
         private readonly SineAutoencoder _inner = new(ratio: Frames, sampleRate: Rate);
         public string Name => "stalling";
@@ -61,19 +107,19 @@ public sealed class SynthThreadTests
         public int SampleRate => _inner.SampleRate;
         public int Channels => _inner.Channels;
         public float[] Encode(ReadOnlySpan<float> audio) => _inner.Encode(audio);
-        public IStreamingDecoder CreateDecoder() => new Decoder(_inner.CreateDecoder(), spin);
+        public IStreamingDecoder CreateDecoder() => new Decoder(_inner.CreateDecoder(), every, milliseconds, spin);
         public void Dispose() => _inner.Dispose();
 
-        private sealed class Decoder(IStreamingDecoder inner, bool spin) : IStreamingDecoder
+        private sealed class Decoder(IStreamingDecoder inner, int every, double milliseconds, bool spin) : IStreamingDecoder
         {
             private int _frames;
 
             public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
             {
                 inner.Decode(latent, audio);
-                if (++_frames % 50 != 0) return;
-                if (!spin) Thread.Sleep(8);
-                else for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalMilliseconds < 8;) { }
+                if (++_frames % every != 0) return;
+                if (!spin) Thread.Sleep(TimeSpan.FromMilliseconds(milliseconds));
+                else for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalMilliseconds < milliseconds;) { }
             }
 
             public void Reset() => inner.Reset();
