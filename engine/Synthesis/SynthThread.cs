@@ -29,7 +29,8 @@ public sealed class SynthThread : IDisposable
     private long _renderedFrames, _busyTicks, _droppedRecordingFrames, _allocatedBytes;
     private long _leadTicks, _underrunsSeen, _worstBlockTicks;
     private long _heldUpUnderruns, _slowUnderruns, _earlyUnderruns, _underrunsAccounted, _earlyAccounted, _worstHeldUpTicks, _previousEnd, _previousEndCpu, _previousCpu;
-    private readonly long _maxLeadTicks;
+    private long _maxLeadTicks;
+    private int _aheadFrames;
     private readonly bool _clocksAgree;
     private readonly int _sampleRate;
     private readonly Stopwatch _clock = new();
@@ -49,7 +50,8 @@ public sealed class SynthThread : IDisposable
         _output = output;
         _recording = recording;
         BlockFrames = blockFrames;
-        AheadFrames = aheadFrames;
+        _aheadFrames = aheadFrames;
+        MaxAheadFrames = Math.Max(aheadFrames, Math.Min(4 * aheadFrames, output.Capacity - blockFrames) / blockFrames * blockFrames);
         _block = new float[blockFrames * synth.OutputChannels];
         _sampleRate = synth.SampleRate;
         _maxLeadTicks = (long)((double)aheadFrames / _sampleRate * Stopwatch.Frequency);
@@ -60,7 +62,16 @@ public sealed class SynthThread : IDisposable
     }
 
     public int BlockFrames { get; }
-    public int AheadFrames { get; }
+    /// <summary>
+    /// The most audio queued for the callback now: the queue given, grown by a block after each
+    /// underrun of a synth too slow for it (<see cref="SlowUnderruns"/>), up to
+    /// <see cref="MaxAheadFrames"/>. A model whose frames take longer than the queue forgives clicks
+    /// once or twice and then plays on a period later; a machine's stalls do not grow it.
+    /// </summary>
+    public int AheadFrames => Volatile.Read(ref _aheadFrames);
+
+    /// <summary>The longest the queue grows: four times the queue given, within the ring.</summary>
+    public int MaxAheadFrames { get; }
     /// <summary>Frames rendered since the start: the index of the next block's first frame.</summary>
     public long RenderedFrames => Interlocked.Read(ref _renderedFrames);
     /// <summary>Share of wall time spent rendering, since the start.</summary>
@@ -95,15 +106,15 @@ public sealed class SynthThread : IDisposable
     }
 
     /// <summary>
-    /// Underruns of a block finished after the callback needed it although rendering it took less
-    /// processor time than the lead allowed: the thread was woken late or held off the processor,
-    /// by the machine, not by the synth's work.
+    /// Underruns of a block finished after the callback needed it that waited for a processor
+    /// longer than it worked: the thread was woken late or held off the processor, by the machine,
+    /// not by the synth's work.
     /// </summary>
     public long HeldUpUnderruns => Interlocked.Read(ref _heldUpUnderruns);
 
     /// <summary>
-    /// Underruns of a block finished after the callback needed it because rendering it took more
-    /// processor time than the lead: the synth (a heavy model, many voices) is too slow for the queue.
+    /// Underruns of a block finished after the callback needed it that worked longer than it waited
+    /// for a processor: the synth (a heavy model, many voices) is too slow for the queue.
     /// </summary>
     public long SlowUnderruns => Interlocked.Read(ref _slowUnderruns);
 
@@ -140,7 +151,7 @@ public sealed class SynthThread : IDisposable
         _rehearsal?.Invoke();
         while (!_stopping)
         {
-            if (_output.Count + BlockFrames <= AheadFrames && _output.Free >= BlockFrames)
+            if (_output.Count + BlockFrames <= _aheadFrames && _output.Free >= BlockFrames)
             {
                 if (WaitUntilDue()) continue;
                 long start = Stopwatch.GetTimestamp();
@@ -178,11 +189,10 @@ public sealed class SynthThread : IDisposable
     /// Tells why underruns happened. Those in callbacks that came early are the device's; a block is
     /// late when it is written after the device was due to need it, and the other underruns counted
     /// since the block before are put down to this block: if it was not late, to the device coming
-    /// early too; if it was, to the synth when from the moment it could
-    /// have started (a lead before it was due) the thread ran longer than the lead (too slow), else
-    /// to the thread waiting for a processor (held up). Between blocks the thread sleeps, so its
-    /// processor time at that moment is the previous block's end, less what of the previous block
-    /// ran after it.
+    /// early too; if it was, to what took most of the time from the moment it could have started (a
+    /// lead before it was due) to when it was written: the thread's own work (too slow), or its
+    /// waiting for a processor (held up). Between blocks the thread sleeps, so its processor time at
+    /// that moment is the previous block's end, less what of the previous block ran after it.
     /// </summary>
     private void Account(long? dueOrUnknown, long finished)
     {
@@ -204,8 +214,23 @@ public sealed class SynthThread : IDisposable
         long couldStart = due - _leadTicks;
         long cpuAtStart = couldStart >= previousEnd ? previousEndCpu : previousEndCpu - Math.Min(previousCpu, previousEnd - couldStart);
         long work = cpu - cpuAtStart, held = finished - couldStart - work;
-        Interlocked.Add(ref work > _leadTicks ? ref _slowUnderruns : ref _heldUpUnderruns, fresh);
+        bool slow = work >= held;
+        Interlocked.Add(ref slow ? ref _slowUnderruns : ref _heldUpUnderruns, fresh);
+        if (slow) Lengthen();
         if (held > _worstHeldUpTicks) Interlocked.Exchange(ref _worstHeldUpTicks, held);
+    }
+
+    /// <summary>
+    /// Queues a block more, up to <see cref="MaxAheadFrames"/>; a lead that was the whole queue
+    /// stays the whole queue.
+    /// </summary>
+    private void Lengthen()
+    {
+        if (_aheadFrames + BlockFrames > MaxAheadFrames) return;
+        bool wholeQueue = _leadTicks >= _maxLeadTicks;
+        Volatile.Write(ref _aheadFrames, _aheadFrames + BlockFrames);
+        _maxLeadTicks = (long)((double)_aheadFrames / _sampleRate * Stopwatch.Frequency);
+        if (wholeQueue) Interlocked.Exchange(ref _leadTicks, _maxLeadTicks);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal static class PlayCommand
         var model = Models.ModelOption();
         var attribute = Models.ModelAttributeOption();
         var gesture = new Option<string>("--gesture", "-g") { Description = $"play this gesture CSV ({GestureFile.Header}) instead of reading standard input" };
-        var ahead = new Option<int>("--ahead") { Description = "blocks queued for the device: 2 forgives the synth thread waking up to a period late; 1 is heard a period sooner", DefaultValueFactory = _ => defaults.AheadBlocks };
+        var ahead = new Option<int>("--ahead") { Description = "blocks queued for the device: 2 forgives the synth thread waking up to a period late; 1 is heard a period sooner; grows by a block (up to fourfold) when the synth proves too slow for it", DefaultValueFactory = _ => defaults.AheadBlocks };
         var lead = new Option<double?>("--lead") { Description = "render each block this many milliseconds before the device needs it (1-2 ms is quicker where the kernel wakes timers on time; grows by itself after an underrun) [default: as soon as the device takes a block, --ahead blocks ahead]" };
         var record = new Option<string>("--record") { Description = "also write what is played to this sound file" };
         var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };

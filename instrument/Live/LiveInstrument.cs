@@ -59,7 +59,8 @@ public sealed class LiveInstrument : IDisposable
         // A model at another rate than the device's is resampled live (Synth, SynthSettings.SampleRate).
         Synth = new Synth(model, Terrain, new SynthSettings { OutputChannels = settings.Channels, SampleRate = settings.SampleRate, RealTime = true });
         int ahead = settings.AheadBlocks * settings.Frames;
-        _ring = new AudioRing(4 * ahead, settings.Channels);
+        // Room for the synth thread to lengthen the queue fourfold (SynthThread.AheadFrames).
+        _ring = new AudioRing(8 * ahead, settings.Channels);
         if (recordPath != null) _recorder = new Recorder(recordPath, settings.SampleRate, settings.Channels);
         _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring, settings.LeadSeconds);
         try

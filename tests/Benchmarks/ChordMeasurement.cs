@@ -38,8 +38,8 @@ public static class ChordMeasurement
         instrument.Start();
         Thread.Sleep(1000);
         var cursors = instrument.Synth.Cursors;
-        Console.WriteLine("| chord | underruns, first half second | underruns, next 3.5 s | underruns, the second after a swap | server's own late cycles | underruns: synth too slow, device early, held up (worst) | synth thread |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| chord | underruns, first half second | underruns, next 3.5 s | underruns, the second after a swap | server's own late cycles | underruns: synth too slow, device early, held up (worst) | queue | synth thread |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int chord = 1; chord <= chords; chord++)
         {
             int logged = server.Logged().Length;
@@ -57,7 +57,7 @@ public static class ChordMeasurement
             for (int i = 0; i < 8; i++) cursors.Release(i);
             var (serverLate, _) = JackServer.Xruns(server.Logged()[logged..]);
             Console.WriteLine($"| {chord} | {onset} | {held} | {swapped} | {serverLate} | {synth.SlowUnderruns - slow}, {synth.EarlyDeviceUnderruns - early}, {synth.HeldUpUnderruns - heldUp} " +
-                $"({synth.WorstHeldUpSeconds * 1000:F1} ms) | {synth.Load * 100:F1}% |");
+                $"({synth.WorstHeldUpSeconds * 1000:F1} ms) | {synth.AheadFrames / synth.BlockFrames} blocks | {synth.Load * 100:F1}% |");
             Thread.Sleep(1000);
         }
         instrument.Stop();

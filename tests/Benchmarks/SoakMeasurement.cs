@@ -42,8 +42,8 @@ public static class SoakMeasurement
         var clock = Stopwatch.StartNew();
         instrument.Play(gesture);
 
-        Console.WriteLine("| minute | underruns | our xruns (server's own) | lead | synth thread | process CPU (of one core) | epochs | GCs | synth allocated | worst block | underruns: synth too slow, device early, held up (worst) |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| minute | underruns | our xruns (server's own) | lead | synth thread | process CPU (of one core) | epochs | GCs | synth allocated | worst block | underruns: synth too slow, device early, held up (worst) | queue |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int minute = 1; minute <= Math.Ceiling(minutes); minute++)
         {
             Thread.Sleep(TimeSpan.FromSeconds(Math.Min(60, minutes * 60 - clock.Elapsed.TotalSeconds)));
@@ -52,7 +52,7 @@ public static class SoakMeasurement
             double cpu = (process.TotalProcessorTime - cpuAtStart).TotalSeconds / clock.Elapsed.TotalSeconds;
             Console.WriteLine($"| {minute} | {instrument.Output.Underruns} | {clientLate} ({serverLate}) | {instrument.SynthThread.LeadSeconds * 1000:F1} ms | " +
                 $"{instrument.SynthThread.Load * 100:F1}% | {cpu * 100:F1}% | {instrument.Training!.Value.Epoch} | {GC.CollectionCount(0) - collections} | {instrument.SynthThread.AllocatedBytes} B | " +
-                $"{instrument.SynthThread.WorstBlockSeconds * 1000:F2} ms | {instrument.SynthThread.SlowUnderruns}, {instrument.SynthThread.EarlyDeviceUnderruns}, {instrument.SynthThread.HeldUpUnderruns} ({instrument.SynthThread.WorstHeldUpSeconds * 1000:F1} ms) |");
+                $"{instrument.SynthThread.WorstBlockSeconds * 1000:F2} ms | {instrument.SynthThread.SlowUnderruns}, {instrument.SynthThread.EarlyDeviceUnderruns}, {instrument.SynthThread.HeldUpUnderruns} ({instrument.SynthThread.WorstHeldUpSeconds * 1000:F1} ms) | {instrument.SynthThread.AheadFrames / instrument.SynthThread.BlockFrames} blocks |");
         }
         instrument.Stop();
         return 0;

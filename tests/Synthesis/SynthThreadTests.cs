@@ -17,20 +17,27 @@ public sealed class SynthThreadTests
 {
     private const int Rate = 48000, Frames = 128;
 
+    /// <summary>
+    /// Too slow: the queue grows by a block after each such underrun until the work fits (8 ms in
+    /// four periods, 10.7 ms), and the second half of the run has no underrun.
+    /// </summary>
     [JackFact]
-    public void A_block_late_for_its_work_is_too_slow()
+    public void A_block_late_for_its_work_is_too_slow_and_lengthens_the_queue()
     {
-        var (slow, heldUp, underruns) = Play(new StallingAutoencoder(every: 50, milliseconds: 8, spin: true));
+        var run = Play(new StallingAutoencoder(every: 50, milliseconds: 8, spin: true), seconds: 3);
 
-        Assert.True(slow == underruns && underruns > 0, $"{slow} too slow, {heldUp} held up, {underruns} underruns");
+        Assert.True(run.Slow == run.Underruns && run.Underruns > 0, $"{run}");
+        Assert.True(run.AheadFrames >= 4 * Frames && run.UnderrunsInSecondHalf == 0, $"{run}");
     }
 
+    /// <summary>Held up: the queue stays as it was (a machine's stalls are not the synth's pace).</summary>
     [JackFact]
     public void A_block_late_for_want_of_a_processor_is_held_up()
     {
-        var (slow, heldUp, underruns) = Play(new StallingAutoencoder(every: 50, milliseconds: 8, spin: false));
+        var run = Play(new StallingAutoencoder(every: 50, milliseconds: 8, spin: false), seconds: 1.5);
 
-        Assert.True(heldUp == underruns && underruns > 0, $"{slow} too slow, {heldUp} held up, {underruns} underruns");
+        Assert.True(run.HeldUp == run.Underruns && run.Underruns > 0 && run.Slow == 0, $"{run}");
+        Assert.Equal(2 * Frames, run.AheadFrames);
     }
 
     /// <summary>
@@ -74,27 +81,31 @@ public sealed class SynthThreadTests
 
         Assert.True(realtime, "the device thread was refused real-time scheduling");
         Assert.True(ring.EarlyUnderrunCount > 0, $"{ring.UnderrunCount} underruns, none early");
-        Assert.True(thread.EarlyDeviceUnderruns >= ring.EarlyUnderrunCount && thread.SlowUnderruns == 0 &&
+        Assert.True(thread.EarlyDeviceUnderruns >= ring.EarlyUnderrunCount && thread.SlowUnderruns == 0 && thread.AheadFrames == 2 * Frames &&
             thread.EarlyDeviceUnderruns + thread.HeldUpUnderruns == ring.UnderrunCount,
             $"{ring.UnderrunCount} underruns ({ring.EarlyUnderrunCount} early): device {thread.EarlyDeviceUnderruns}, too slow {thread.SlowUnderruns}, held up {thread.HeldUpUnderruns}");
     }
 
-    private static (long Slow, long HeldUp, long Underruns) Play(IAutoencoder model)
+    private sealed record Run(long Slow, long HeldUp, long Underruns, long UnderrunsInSecondHalf, int AheadFrames);
+
+    private static Run Play(IAutoencoder model, double seconds)
     {
         using var server = JackServer.Start();
         using var synth = new Synth(model, new Engine.Terrain.TerrainSnapshots(LinearTerrain.PitchAlongX()), new SynthSettings { OutputChannels = 2 });
-        using var ring = new AudioRing(8 * Frames, 2);
+        using var ring = new AudioRing(16 * Frames, 2);
         using var thread = new SynthThread(synth, ring, Frames, aheadFrames: 2 * Frames);
         using var output = AudioOutput.Open(ring, Rate, framesPerBuffer: Frames);
         synth.Cursors.Move(0, 0f, 0f, 1f);
         thread.Start();
         while (ring.Count < thread.AheadFrames) Thread.Sleep(1);
         output.Start();
-        Thread.Sleep(1500);
+        Thread.Sleep(TimeSpan.FromSeconds(seconds / 2));
+        long halfway = output.Underruns;
+        Thread.Sleep(TimeSpan.FromSeconds(seconds / 2));
         output.Stop();
         // The thread finishes and accounts for the block it is on.
         thread.Dispose();
-        return (thread.SlowUnderruns, thread.HeldUpUnderruns, output.Underruns);
+        return new Run(thread.SlowUnderruns, thread.HeldUpUnderruns, output.Underruns, output.Underruns - halfway, thread.AheadFrames);
     }
 
     /// <summary>The sine model, whose every <paramref name="every"/>th frame takes <paramref name="milliseconds"/> more: working (spinning) or sleeping.</summary>
