@@ -51,6 +51,8 @@ public static class AudioScenarios
         WaitFor(() => playing.Lost, TimeSpan.FromSeconds(5));
         Report("lost", playing.Lost);
         Report("lost-after-ms", clock.ElapsedMilliseconds);
+        // Each stream hears of the loss on its own; the idle one may a moment after the other.
+        WaitFor(() => idle.Lost, TimeSpan.FromSeconds(5));
         Report("idle-lost", idle.Lost);
         long frames = playing.FramesPlayed;
         Thread.Sleep(200);

@@ -62,6 +62,22 @@ public sealed class JackServerTests
         Assert.InRange(stopped - lastCycle, 0, 100_000);
     }
 
+    /// <summary>A server left running by a test process that died (a crash) is stopped by the next one.</summary>
+    [JackFact]
+    public void A_server_whose_test_process_died_is_stopped()
+    {
+        int dead = Enumerable.Range(4_000_000, 1000).First(id => !Directory.Exists($"/proc/{id}"));
+        var start = new System.Diagnostics.ProcessStartInfo("jackd") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "-n", $"lt{dead}-1", "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "1024" }) start.ArgumentList.Add(argument);
+        using var orphan = System.Diagnostics.Process.Start(start)!;
+        Thread.Sleep(300);
+        Assert.False(orphan.HasExited, "the stand-in orphan did not start");
+
+        JackServer.StopOrphans();
+
+        Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(5)), "the orphan still runs");
+    }
+
     [JackFact]
     public void A_killed_server_starts_again_under_the_same_name()
     {

@@ -75,7 +75,37 @@ public sealed partial class JackServer : IDisposable
             throw new InvalidOperationException(
                 "PortAudio is still initialised (a test left an AudioOutput or PortAudioLibrary open?), so it would not see a new JACK server");
         }
-        return new JackServer($"lt{Environment.ProcessId}-{Interlocked.Increment(ref servers)}", sampleRate, period, synchronous);
+        int number = Interlocked.Increment(ref servers);
+        if (number == 1) StopOrphans();
+        return new JackServer($"lt{Environment.ProcessId}-{number}", sampleRate, period, synchronous);
+    }
+
+    /// <summary>
+    /// Stops the servers of test processes that died without stopping them (a crashed test host
+    /// leaves its last server running): they would hold slots of JACK's registry of servers, eight
+    /// at most on a machine. A server of ours is named lt&lt;test process id&gt;-&lt;n&gt;.
+    /// </summary>
+    internal static void StopOrphans()
+    {
+        foreach (string folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out int id)) continue;
+            string[] arguments;
+            try
+            {
+                arguments = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+            }
+            catch (IOException)
+            {
+                continue;   // gone meanwhile
+            }
+            int name = Array.IndexOf(arguments, "-n") + 1;
+            if (arguments.Length == 0 || Path.GetFileName(arguments[0]) != "jackd" || name == 0 || name >= arguments.Length) continue;
+            var ours = Regex.Match(arguments[name], @"^lt(\d+)-\d+$");
+            if (!ours.Success || Directory.Exists($"/proc/{ours.Groups[1].Value}")) continue;
+            ProcessSignals.Kill(id);
+            RemoveLeftovers(arguments[name]);
+        }
     }
 
     /// <summary>
@@ -231,9 +261,11 @@ public sealed partial class JackServer : IDisposable
     // A server killed with SIGKILL leaves its socket and semaphores in /dev/shm (its shared
     // memory segments are reclaimed by the next jackd that starts). The names are this
     // server's own: jack_<name>_<uid>_<n> and jack_sem.<uid>_<name>_<client>.
-    private void RemoveLeftovers()
+    private void RemoveLeftovers() => RemoveLeftovers(Name);
+
+    private static void RemoveLeftovers(string name)
     {
-        string[] prefixes = [$"jack_{Name}_", $"jack_sem.{getuid()}_{Name}_"];
+        string[] prefixes = [$"jack_{name}_", $"jack_sem.{getuid()}_{name}_"];
         if (!Directory.Exists("/dev/shm")) return;
         foreach (string path in Directory.EnumerateFileSystemEntries("/dev/shm"))
         {

@@ -11,6 +11,9 @@ internal static partial class ProcessSignals
     /// <summary>SIGTERM: stop, cleaning up.</summary>
     public static void Terminate(int processId) => kill(processId, 15);
 
+    /// <summary>SIGKILL, for a process of no one's (.NET's Process.Kill needs a Process object of one's own).</summary>
+    public static void Kill(int processId) => kill(processId, 9);
+
     [LibraryImport("libc.so.6", SetLastError = true)]
     private static partial int kill(int pid, int signal);
 }
