@@ -153,7 +153,9 @@ internal sealed class StatusLine(TextWriter console)
     private static string Text(LiveInstrument instrument, TimeSpan elapsed)
     {
         var output = instrument.Output;
-        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms (lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms)";
+        int queued = instrument.SynthThread.AheadFrames / instrument.SynthThread.BlockFrames;
+        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms " +
+            $"(lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms, queue {queued} block{(queued == 1 ? "" : "s")})";
         string training = instrument.Training is { } t ? $" | training epoch {t.Epoch} loss {t.Loss:G3}{(t.Message != null ? $" ({t.Message})" : "")}" : "";
         var faults = instrument.Synth.Faults;
         string decoding = faults.Count > 0 ? $" | DECODER FAILED on {faults.Count} frames (silenced): {faults.Last}" : "";

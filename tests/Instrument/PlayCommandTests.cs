@@ -40,6 +40,8 @@ public sealed class PlayCommandTests
         double Latency(CommandResult result) => double.Parse(
             System.Text.RegularExpressions.Regex.Match(result.Output, @"latency about ([0-9.]+) ms").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(128.0 / 48000 * 1000, Latency(two) - Latency(one), precision: 1);
+        Assert.Contains("queue 2 blocks)", two.Output);
+        Assert.Contains("queue 1 block)", one.Output);
     }
 
     /// <summary>
