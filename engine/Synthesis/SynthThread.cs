@@ -36,7 +36,7 @@ public sealed class SynthThread : IDisposable
     private readonly Stopwatch _clock = new();
 
     /// <param name="blockFrames">Frames per synth block; the device's period is a good choice.</param>
-    /// <param name="aheadFrames">The most audio to keep queued for the callback.</param>
+    /// <param name="aheadFrames">The most audio to keep queued for the callback, to begin with (see <see cref="AheadFrames"/>).</param>
     /// <param name="leadSeconds">
     /// How long before the callback needs it each block is rendered: the shorter, the sooner a
     /// cursor's move is heard; the longer, the more a late wake-up of this thread is forgiven.

@@ -38,7 +38,7 @@ public sealed class JackServerTests
     {
         const int Rate = 48000;
         using var server = JackServer.Start();
-        var ring = new AudioRing(Rate, 2);
+        using var ring = new AudioRing(Rate, 2);
         var tone = Signals.Sine(440, Rate, Rate / 2, amplitude: 0.5);
         var interleaved = new float[2 * tone.Length];
         for (int i = 0; i < tone.Length; i++) interleaved[2 * i] = tone[i];

@@ -109,32 +109,16 @@ public sealed class SynthThreadTests
     }
 
     /// <summary>The sine model, whose every <paramref name="every"/>th frame takes <paramref name="milliseconds"/> more: working (spinning) or sleeping.</summary>
-    private sealed class StallingAutoencoder(int every, double milliseconds, bool spin) : IAutoencoder
+    private sealed class StallingAutoencoder(int every, double milliseconds, bool spin)
+        : SpoilingAutoencoder(new SineAutoencoder(ratio: Frames, sampleRate: Rate))
     {
-        private readonly SineAutoencoder _inner = new(ratio: Frames, sampleRate: Rate);
-        public string Name => "stalling";
-        public int LatentSize => _inner.LatentSize;
-        public int Ratio => _inner.Ratio;
-        public int SampleRate => _inner.SampleRate;
-        public int Channels => _inner.Channels;
-        public float[] Encode(ReadOnlySpan<float> audio) => _inner.Encode(audio);
-        public IStreamingDecoder CreateDecoder() => new Decoder(_inner.CreateDecoder(), every, milliseconds, spin);
-        public void Dispose() => _inner.Dispose();
+        private int _frames;
 
-        private sealed class Decoder(IStreamingDecoder inner, int every, double milliseconds, bool spin) : IStreamingDecoder
+        protected override void After(Span<float> audio)
         {
-            private int _frames;
-
-            public void Decode(ReadOnlySpan<float> latent, Span<float> audio)
-            {
-                inner.Decode(latent, audio);
-                if (++_frames % every != 0) return;
-                if (!spin) Thread.Sleep(TimeSpan.FromMilliseconds(milliseconds));
-                else for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalMilliseconds < milliseconds;) { }
-            }
-
-            public void Reset() => inner.Reset();
-            public void Dispose() => inner.Dispose();
+            if (++_frames % every != 0) return;
+            if (!spin) Thread.Sleep(TimeSpan.FromMilliseconds(milliseconds));
+            else for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalMilliseconds < milliseconds;) { }
         }
     }
 }
