@@ -74,6 +74,52 @@ internal static unsafe partial class NativeAudio
     [LibraryImport(Library), SuppressGCTransition]
     public static partial void terrain_ring_set_stopping(nint ring, int stopping);
 
+    /// <summary>
+    /// What every device does with a block (PortAudio's and JACK's callbacks call it, and a test's
+    /// simulated device): where the block's first ring frame is heard, the ring's next frames out
+    /// and silence for what it lacks, counted as an underrun, and the writer woken.
+    /// </summary>
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial void terrain_ring_pull(nint ring, float* interleaved, long frames, long monotonicNanoseconds, double heardAt, int gap);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial void terrain_ring_count_gap(nint ring);
+
+    // The JACK client (engine/native/jack_output.c). Opening, starting, stopping and closing talk to
+    // the server and may wait for it; the rest read fields.
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint terrain_jack_open(string clientName, nint ring, byte* error, int errorSize);
+
+    [LibraryImport(Library)]
+    public static partial int terrain_jack_start(nint output, byte* error, int errorSize);
+
+    [LibraryImport(Library)]
+    public static partial void terrain_jack_stop(nint output);
+
+    [LibraryImport(Library)]
+    public static partial void terrain_jack_close(nint output);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial int terrain_jack_sample_rate(nint output);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial int terrain_jack_period(nint output);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial int terrain_jack_gone(nint output);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial byte* terrain_jack_client_name(nint output);
+
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial double terrain_jack_time();
+
+    [LibraryImport(Library)]
+    public static partial double terrain_jack_latency(nint output);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int terrain_jack_probe(string clientName, out int sampleRate, out int playbackPorts, out int period);
+
     /// <summary>PortAudio's stream callback: the ring (its user data) to the device, silence for what it lacks.</summary>
     public static delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> PlayCallback
         => (delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int>)Export("terrain_ring_play");

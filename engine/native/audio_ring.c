@@ -15,38 +15,11 @@
  * reader posts after taking frames (sem_post is lock-free and async-signal-safe).
  */
 #include <errno.h>
-#include <semaphore.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define EXPORT __attribute__((visibility("default")))
-
-typedef struct {
-    /* Each position on a cache line of its own, so the two sides do not share one. */
-    _Alignas(64) _Atomic int64_t written;
-    _Alignas(64) _Atomic int64_t read;
-    _Alignas(64) _Atomic int64_t underruns;       /* callbacks that found too few frames */
-    _Atomic int64_t early_underruns;              /* of those, callbacks that came less than half a period after the one before */
-    _Atomic int32_t sample_rate;                  /* the stream's, for a period's length; 0 until told */
-    _Atomic int64_t underflow_flags;              /* callbacks the host flagged with a gap */
-    _Atomic int64_t frames_played;                /* frames handed to the device, silence included */
-    _Atomic int32_t stopping;                     /* the control thread is stopping the stream */
-    _Atomic int32_t finished;                     /* the stream ended without being stopped */
-    /* The ring position (frames read) at the newest callback's start and PortAudio's time for when
-       that frame reaches the output, in the stream's clock: when a frame of the ring is heard. A
-       seqlock: odd while the callback writes the pair. */
-    _Atomic int64_t clock_sequence;
-    _Atomic int64_t clock_frame;
-    _Atomic double clock_dac_time;
-    _Atomic int64_t clock_monotonic_ns;           /* CLOCK_MONOTONIC when that callback began */
-    sem_t space;
-    int64_t capacity;                             /* frames; a power of two */
-    int32_t channels;
-    float *samples;                               /* capacity * channels, interleaved */
-} terrain_ring;
+#include "audio_ring.h"
 
 /* PortAudio's PaStreamCallbackTimeInfo and the flag and result values the callback uses. */
 typedef struct { double input_adc, current, output_dac; } pa_time_info;
@@ -136,6 +109,8 @@ EXPORT void terrain_ring_set_sample_rate(terrain_ring *ring, int32_t rate) { ato
 EXPORT int64_t terrain_ring_underflow_flags(const terrain_ring *ring) { return atomic_load(&ring->underflow_flags); }
 EXPORT int64_t terrain_ring_frames_played(const terrain_ring *ring) { return atomic_load(&ring->frames_played); }
 EXPORT int32_t terrain_ring_finished(const terrain_ring *ring) { return atomic_load(&ring->finished); }
+/* A gap the host told of (a PortAudio underflow flag, a JACK xrun): any thread. */
+EXPORT void terrain_ring_count_gap(terrain_ring *ring) { atomic_fetch_add_explicit(&ring->underflow_flags, 1, memory_order_relaxed); }
 
 /* Any thread: the ring position at the newest callback's start, when that frame is heard
    (PortAudio's outputBufferDacTime) and when the callback began (CLOCK_MONOTONIC, the clock of
@@ -167,36 +142,48 @@ EXPORT void terrain_ring_set_stopping(terrain_ring *ring, int32_t stopping)
     if (!stopping) atomic_store(&ring->finished, 0);
 }
 
-/* PortAudio's stream callback (PaStreamCallback), with the ring as its user data. */
-EXPORT int terrain_ring_play(const void *input, void *output, unsigned long frames,
-                             const pa_time_info *time, unsigned long status, void *user)
+/* What every device does with a block, whatever calls it (PortAudio's callback, the JACK client's
+   process callback, a test's simulated device): notes where the block's first ring frame is heard
+   (`heard_at`, in the device's clock) and when the callback began (`now_ns`, CLOCK_MONOTONIC or a
+   simulated clock), copies the ring's next frames out and silence for what it lacks (an underrun,
+   "early" when it came less than half a period after the one before: a device catching up, not the
+   writer's fault), counts a gap the host flagged, and wakes the writer. */
+EXPORT void terrain_ring_pull(terrain_ring *ring, float *out, int64_t frames, int64_t now_ns, double heard_at, int32_t gap)
 {
-    (void)input;
-    terrain_ring *ring = user;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
     int64_t previous_ns = atomic_load_explicit(&ring->clock_monotonic_ns, memory_order_relaxed);
     int64_t first_frame = atomic_load_explicit(&ring->read, memory_order_relaxed);
     int64_t sequence = atomic_load_explicit(&ring->clock_sequence, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_sequence, sequence + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     atomic_store_explicit(&ring->clock_frame, first_frame, memory_order_relaxed);
-    atomic_store_explicit(&ring->clock_dac_time, time->output_dac, memory_order_relaxed);
+    atomic_store_explicit(&ring->clock_dac_time, heard_at, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_monotonic_ns, now_ns, memory_order_relaxed);
     atomic_store_explicit(&ring->clock_sequence, sequence + 2, memory_order_release);
-    float *out = output;
-    int64_t got = terrain_ring_read(ring, out, (int64_t)frames);
-    if (got < (int64_t)frames) {
-        memset(out + got * ring->channels, 0, (size_t)((int64_t)frames - got) * (size_t)ring->channels * sizeof(float));
+    int64_t got = terrain_ring_read(ring, out, frames);
+    if (got < frames) {
+        memset(out + got * ring->channels, 0, (size_t)(frames - got) * (size_t)ring->channels * sizeof(float));
         atomic_fetch_add_explicit(&ring->underruns, 1, memory_order_relaxed);
-        /* A device catching up after running late asks for blocks back to back: not the writer's fault. */
         int32_t rate = atomic_load_explicit(&ring->sample_rate, memory_order_relaxed);
-        if (rate > 0 && previous_ns != 0 && now_ns - previous_ns < (int64_t)frames * 500000000 / rate)
+        if (rate > 0 && previous_ns != 0 && now_ns - previous_ns < frames * 500000000 / rate)
             atomic_fetch_add_explicit(&ring->early_underruns, 1, memory_order_relaxed);
     }
-    if (status & PA_OUTPUT_UNDERFLOW) atomic_fetch_add_explicit(&ring->underflow_flags, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&ring->frames_played, (int64_t)frames, memory_order_relaxed);
+    if (gap) terrain_ring_count_gap(ring);
+    atomic_fetch_add_explicit(&ring->frames_played, frames, memory_order_relaxed);
+}
+
+int64_t terrain_monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* PortAudio's stream callback (PaStreamCallback), with the ring as its user data. */
+EXPORT int terrain_ring_play(const void *input, void *output, unsigned long frames,
+                             const pa_time_info *time, unsigned long status, void *user)
+{
+    (void)input;
+    terrain_ring_pull(user, output, (int64_t)frames, terrain_monotonic_ns(), time->output_dac, (status & PA_OUTPUT_UNDERFLOW) != 0);
     return PA_CONTINUE;
 }
 

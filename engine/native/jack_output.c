@@ -1,0 +1,260 @@
+/*
+ * The instrument's JACK client: plays the audio ring on a JACK server through libjack's own client
+ * API, where PortAudio cannot survive the server (engine/Audio/README.md says why).
+ *
+ * libjack is opened with dlopen, so the engine builds without JACK's headers and runs where JACK is
+ * not installed. The process callback is C for the reason audio_ring.c gives: JACK's real-time
+ * thread never enters the .NET runtime. It reads the ring through terrain_ring_pull and spreads the
+ * interleaved frames over the ports. The server's end comes through jack_on_info_shutdown, which
+ * only sets a flag: the control thread sees it and closes the client (libjack forbids closing it
+ * from that callback).
+ */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio_ring.h"
+
+/* The slice of <jack/jack.h> used here (its ABI is stable since JACK 0.1xx). */
+typedef struct jack_client jack_client_t;
+typedef struct jack_port jack_port_t;
+typedef uint32_t jack_nframes_t;
+typedef uint64_t jack_time_t;
+typedef struct { jack_nframes_t min, max; } jack_latency_range_t;
+enum { JACK_NO_START_SERVER = 0x01, JACK_PORT_IS_INPUT = 0x1, JACK_PORT_IS_OUTPUT = 0x2, JACK_PORT_IS_PHYSICAL = 0x4,
+       JACK_PLAYBACK_LATENCY = 1, JACK_SERVER_FAILED = 0x10 };
+static const char AUDIO_TYPE[] = "32 bit float mono audio";
+
+static struct {
+    jack_client_t *(*client_open)(const char *name, int options, int *status, ...);
+    int (*client_close)(jack_client_t *client);
+    const char *(*get_client_name)(jack_client_t *client);
+    jack_port_t *(*port_register)(jack_client_t *client, const char *name, const char *type, unsigned long flags, unsigned long size);
+    void *(*port_get_buffer)(jack_port_t *port, jack_nframes_t frames);
+    const char *(*port_name)(const jack_port_t *port);
+    void (*port_get_latency_range)(jack_port_t *port, int mode, jack_latency_range_t *range);
+    int (*set_process_callback)(jack_client_t *client, int (*callback)(jack_nframes_t, void *), void *arg);
+    int (*set_xrun_callback)(jack_client_t *client, int (*callback)(void *), void *arg);
+    void (*on_info_shutdown)(jack_client_t *client, void (*callback)(int, const char *, void *), void *arg);
+    int (*activate)(jack_client_t *client);
+    int (*deactivate)(jack_client_t *client);
+    int (*connect)(jack_client_t *client, const char *source, const char *destination);
+    const char **(*get_ports)(jack_client_t *client, const char *name, const char *type, unsigned long flags);
+    void (*free)(void *pointer);
+    jack_nframes_t (*get_sample_rate)(jack_client_t *client);
+    jack_nframes_t (*get_buffer_size)(jack_client_t *client);
+    jack_time_t (*get_time)(void);
+    int (*get_cycle_times)(const jack_client_t *client, jack_nframes_t *frames, jack_time_t *current, jack_time_t *next, float *period);
+    void (*set_error_function)(void (*function)(const char *));
+    void (*set_info_function)(void (*function)(const char *));
+} jack;
+
+static void ignore_message(const char *message) { (void)message; }
+
+/* Loads libjack once; 0 when it is not installed. */
+static int load_jack(char *error, int32_t error_size)
+{
+    static int loaded = -1;
+    if (loaded >= 0) {
+        if (!loaded) snprintf(error, (size_t)error_size, "JACK is not installed (libjack.so.0 cannot be loaded)");
+        return loaded;
+    }
+    void *library = dlopen("libjack.so.0", RTLD_NOW | RTLD_LOCAL);
+    loaded = 0;
+    if (library == NULL) return load_jack(error, error_size);
+#define RESOLVE(field, symbol) if ((*(void **)&jack.field = dlsym(library, symbol)) == NULL) return load_jack(error, error_size)
+    RESOLVE(client_open, "jack_client_open");
+    RESOLVE(client_close, "jack_client_close");
+    RESOLVE(get_client_name, "jack_get_client_name");
+    RESOLVE(port_register, "jack_port_register");
+    RESOLVE(port_get_buffer, "jack_port_get_buffer");
+    RESOLVE(port_name, "jack_port_name");
+    RESOLVE(port_get_latency_range, "jack_port_get_latency_range");
+    RESOLVE(set_process_callback, "jack_set_process_callback");
+    RESOLVE(set_xrun_callback, "jack_set_xrun_callback");
+    RESOLVE(on_info_shutdown, "jack_on_info_shutdown");
+    RESOLVE(activate, "jack_activate");
+    RESOLVE(deactivate, "jack_deactivate");
+    RESOLVE(connect, "jack_connect");
+    RESOLVE(get_ports, "jack_get_ports");
+    RESOLVE(free, "jack_free");
+    RESOLVE(get_sample_rate, "jack_get_sample_rate");
+    RESOLVE(get_buffer_size, "jack_get_buffer_size");
+    RESOLVE(get_time, "jack_get_time");
+    RESOLVE(get_cycle_times, "jack_get_cycle_times");
+    RESOLVE(set_error_function, "jack_set_error_function");
+    RESOLVE(set_info_function, "jack_set_info_function");
+#undef RESOLVE
+    /* libjack prints every failed connection attempt ("Cannot connect to server socket ..."); our
+       callers say what failed in one line of their own. */
+    jack.set_error_function(ignore_message);
+    jack.set_info_function(ignore_message);
+    loaded = 1;
+    return 1;
+}
+
+enum { MAX_CHANNELS = 32, MAX_FRAMES = 8192 };
+
+typedef struct {
+    jack_client_t *client;
+    terrain_ring *ring;
+    int32_t channels;
+    jack_port_t *ports[MAX_CHANNELS];
+    _Atomic int32_t gone;          /* the server shut down or died */
+    _Atomic int32_t too_large;     /* cycles longer than MAX_FRAMES, played as silence */
+    float interleaved[MAX_FRAMES * 2];
+    float *wide;                   /* MAX_FRAMES * channels when more than two channels */
+} terrain_jack;
+
+static int process(jack_nframes_t frames, void *argument)
+{
+    terrain_jack *output = argument;
+    float *interleaved = output->wide != NULL ? output->wide : output->interleaved;
+    if (frames > MAX_FRAMES) {
+        for (int32_t c = 0; c < output->channels; c++)
+            memset(jack.port_get_buffer(output->ports[c], frames), 0, frames * sizeof(float));
+        atomic_fetch_add_explicit(&output->too_large, 1, memory_order_relaxed);
+        return 0;
+    }
+    jack_nframes_t frame_time;
+    jack_time_t current_us, next_us;
+    float period_us;
+    jack_latency_range_t latency = { 0, 0 };
+    jack.port_get_latency_range(output->ports[0], JACK_PLAYBACK_LATENCY, &latency);
+    double heard_at = 0;
+    if (jack.get_cycle_times(output->client, &frame_time, &current_us, &next_us, &period_us) == 0)
+        heard_at = (double)current_us / 1e6 + (double)latency.max / atomic_load_explicit(&output->ring->sample_rate, memory_order_relaxed);
+    terrain_ring_pull(output->ring, interleaved, frames, terrain_monotonic_ns(), heard_at, 0);
+    for (int32_t c = 0; c < output->channels; c++) {
+        float *port = jack.port_get_buffer(output->ports[c], frames);
+        for (jack_nframes_t i = 0; i < frames; i++) port[i] = interleaved[i * (jack_nframes_t)output->channels + (jack_nframes_t)c];
+    }
+    return 0;
+}
+
+static int xrun(void *argument)
+{
+    terrain_jack *output = argument;
+    terrain_ring_count_gap(output->ring);
+    return 0;
+}
+
+static void on_shutdown(int code, const char *reason, void *argument)
+{
+    (void)code;
+    (void)reason;
+    terrain_jack *output = argument;
+    atomic_store(&output->gone, 1);
+    /* The ring's writer may be asleep waiting for the device: wake it to see the loss. */
+    sem_post(&output->ring->space);
+}
+
+/* Connects to the JACK server JACK_DEFAULT_SERVER names (never starting one) as `client_name`, with
+   one output port per ring channel (out_0, out_1, ...), not yet active. NULL and a one-line reason
+   in `error` when there is no server or it refuses. */
+EXPORT terrain_jack *terrain_jack_open(const char *client_name, terrain_ring *ring, char *error, int32_t error_size)
+{
+    if (!load_jack(error, error_size)) return NULL;
+    if (ring->channels > MAX_CHANNELS) {
+        snprintf(error, (size_t)error_size, "JACK output of at most %d channels, not %d", MAX_CHANNELS, ring->channels);
+        return NULL;
+    }
+    terrain_jack *output = calloc(1, sizeof *output);
+    if (output == NULL) return NULL;
+    output->ring = ring;
+    output->channels = ring->channels;
+    if (ring->channels > 2 && (output->wide = calloc((size_t)MAX_FRAMES * (size_t)ring->channels, sizeof(float))) == NULL) {
+        free(output);
+        return NULL;
+    }
+    int status = 0;
+    output->client = jack.client_open(client_name, JACK_NO_START_SERVER, &status);
+    if (output->client == NULL) {
+        if (status & JACK_SERVER_FAILED) snprintf(error, (size_t)error_size, "no JACK server is running");
+        else snprintf(error, (size_t)error_size, "the JACK server refused the client (jack_status_t 0x%x)", (unsigned)status);
+        free(output->wide);
+        free(output);
+        return NULL;
+    }
+    for (int32_t c = 0; c < ring->channels; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "out_%d", c);
+        output->ports[c] = jack.port_register(output->client, name, AUDIO_TYPE, JACK_PORT_IS_OUTPUT, 0);
+        if (output->ports[c] == NULL) {
+            snprintf(error, (size_t)error_size, "the JACK server refused the port %s", name);
+            jack.client_close(output->client);
+            free(output->wide);
+            free(output);
+            return NULL;
+        }
+    }
+    jack.set_process_callback(output->client, process, output);
+    jack.set_xrun_callback(output->client, xrun, output);
+    jack.on_info_shutdown(output->client, on_shutdown, output);
+    return output;
+}
+
+EXPORT int32_t terrain_jack_sample_rate(const terrain_jack *output) { return (int32_t)jack.get_sample_rate(output->client); }
+EXPORT int32_t terrain_jack_period(const terrain_jack *output) { return (int32_t)jack.get_buffer_size(output->client); }
+EXPORT int32_t terrain_jack_gone(const terrain_jack *output) { return atomic_load(&output->gone); }
+EXPORT const char *terrain_jack_client_name(const terrain_jack *output) { return jack.get_client_name(output->client); }
+/* JACK's clock in seconds (jack_get_time), the clock of the heard-at times the process callback notes. */
+EXPORT double terrain_jack_time(void) { return jack.get_time != NULL ? (double)jack.get_time() / 1e6 : 0; }
+
+/* Seconds from a port's buffer to the speakers: the playback latency of the ports it feeds. */
+EXPORT double terrain_jack_latency(const terrain_jack *output)
+{
+    jack_latency_range_t range = { 0, 0 };
+    jack.port_get_latency_range(output->ports[0], JACK_PLAYBACK_LATENCY, &range);
+    return (double)range.max / jack.get_sample_rate(output->client);
+}
+
+/* Activates the client and connects out_i to the i-th physical playback port (those there are).
+   0, or -1 with the reason in `error`. */
+EXPORT int32_t terrain_jack_start(terrain_jack *output, char *error, int32_t error_size)
+{
+    if (jack.activate(output->client) != 0) {
+        snprintf(error, (size_t)error_size, "the JACK server would not activate the client");
+        return -1;
+    }
+    const char **playback = jack.get_ports(output->client, NULL, AUDIO_TYPE, JACK_PORT_IS_INPUT | JACK_PORT_IS_PHYSICAL);
+    for (int32_t c = 0; playback != NULL && c < output->channels && playback[c] != NULL; c++)
+        jack.connect(output->client, jack.port_name(output->ports[c]), playback[c]);
+    if (playback != NULL) jack.free(playback);
+    return 0;
+}
+
+EXPORT void terrain_jack_stop(terrain_jack *output)
+{
+    if (!atomic_load(&output->gone)) jack.deactivate(output->client);
+}
+
+/* Closes the client (also one whose server is gone: libjack then only frees it) and frees it all. */
+EXPORT void terrain_jack_close(terrain_jack *output)
+{
+    if (output == NULL) return;
+    jack.client_close(output->client);
+    free(output->wide);
+    free(output);
+}
+
+/* Whether a JACK server runs (JACK_DEFAULT_SERVER's), and its rate and physical playback ports: a
+   client opened and closed at once. 0 when none runs. */
+EXPORT int32_t terrain_jack_probe(const char *client_name, int32_t *sample_rate, int32_t *playback_ports, int32_t *period)
+{
+    char error[160];
+    if (!load_jack(error, sizeof error)) return 0;
+    jack_client_t *client = jack.client_open(client_name, JACK_NO_START_SERVER, NULL);
+    if (client == NULL) return 0;
+    *sample_rate = (int32_t)jack.get_sample_rate(client);
+    *period = (int32_t)jack.get_buffer_size(client);
+    const char **playback = jack.get_ports(client, NULL, AUDIO_TYPE, JACK_PORT_IS_INPUT | JACK_PORT_IS_PHYSICAL);
+    int32_t count = 0;
+    while (playback != NULL && playback[count] != NULL) count++;
+    if (playback != NULL) jack.free(playback);
+    *playback_ports = count;
+    jack.client_close(client);
+    return 1;
+}
