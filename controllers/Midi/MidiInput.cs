@@ -23,6 +23,7 @@ public sealed unsafe class MidiInput : MidiConnection
     private const int WaitMicroseconds = 1_000_000;
 
     private readonly IRawMidiReceiver receiver;
+    private readonly MidiSystemMessages passed;
     private readonly NativeMidiQueue.QueueHandle queue;
     private readonly byte[] message;
     private Thread? thread;
@@ -30,21 +31,17 @@ public sealed unsafe class MidiInput : MidiConnection
     private long arrivalTimestamp;
     private Exception? fault;
 
-    private MidiInput(RtMidiInHandle device, NativeMidiQueue.QueueHandle queue, MidiApi api, string localPortName,
+    private MidiInput(RtMidiInHandle device, NativeMidiQueue.QueueHandle queue, MidiApi api, string clientName, string localPortName,
         IRawMidiReceiver receiver, MidiSystemMessages passed)
-        : base(device, api, localPortName)
+        : base(device, api, clientName, localPortName)
     {
         this.receiver = receiver;
+        this.passed = passed;
         this.queue = queue;
         message = new byte[NativeMidiQueue.terrain_midi_queue_max_message(queue)];
         try
         {
-            RtMidi.Call(device, $"listening to MIDI input '{localPortName}'", _ =>
-            {
-                RtMidi.rtmidi_in_set_callback(device, NativeMidiQueue.EnqueueCallback, (void*)queue.DangerousGetHandle());
-                RtMidi.rtmidi_in_ignore_types(device, !passed.HasFlag(MidiSystemMessages.SysEx),
-                    !passed.HasFlag(MidiSystemMessages.Timing), !passed.HasFlag(MidiSystemMessages.ActiveSensing));
-            });
+            Listen(device);
         }
         catch
         {
@@ -105,6 +102,30 @@ public sealed unsafe class MidiInput : MidiConnection
         }
     }
 
+    private protected override RtMidiHandle NewDevice(MidiApi api, string clientName)
+    {
+        var (device, _) = RtMidi.CreateInput(api, clientName);
+        try
+        {
+            Listen(device);
+            return device;
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    // Every message into the queue, through the C callback.
+    private void Listen(RtMidiInHandle device) =>
+        RtMidi.Call(device, $"listening to MIDI input '{Name}'", _ =>
+        {
+            RtMidi.rtmidi_in_set_callback(device, NativeMidiQueue.EnqueueCallback, (void*)queue.DangerousGetHandle());
+            RtMidi.rtmidi_in_ignore_types(device, !passed.HasFlag(MidiSystemMessages.SysEx),
+                !passed.HasFlag(MidiSystemMessages.Timing), !passed.HasFlag(MidiSystemMessages.ActiveSensing));
+        });
+
     private static MidiInput Create(MidiApi api, string clientName, string localPortName, IRawMidiReceiver receiver, MidiSystemMessages passed)
     {
         NativeMidiQueue.EnsureLoaded();
@@ -113,7 +134,7 @@ public sealed unsafe class MidiInput : MidiConnection
         try
         {
             var (device, _) = RtMidi.CreateInput(api, clientName);
-            return new MidiInput(device, queue, api, localPortName, receiver, passed);
+            return new MidiInput(device, queue, api, clientName, localPortName, receiver, passed);
         }
         catch
         {

@@ -9,7 +9,7 @@ public sealed unsafe class MidiOutput : MidiConnection
     /// </summary>
     public const int LargestJackMessage = 16383 - sizeof(int);
 
-    private MidiOutput(RtMidiOutHandle device, MidiApi api, string localPortName) : base(device, api, localPortName)
+    private MidiOutput(RtMidiOutHandle device, MidiApi api, string clientName, string localPortName) : base(device, api, clientName, localPortName)
     {
     }
 
@@ -64,6 +64,7 @@ public sealed unsafe class MidiOutput : MidiConnection
         lock (Gate)
         {
             if (IsDisposed) throw new ObjectDisposedException(ToString());
+            if (Device == null) return;   // its JACK server is gone: lost, as while its port is gone
             fixed (byte* bytes = message) result = RtMidi.rtmidi_out_send_message((RtMidiOutHandle)Device, bytes, message.Length);
         }
         // RtMidi printed its reason on standard error; reading it would cost every message a capture.
@@ -73,6 +74,8 @@ public sealed unsafe class MidiOutput : MidiConnection
     private static MidiOutput Create(MidiApi api, string clientName, string localPortName)
     {
         var (device, _) = RtMidi.CreateOutput(api, clientName);
-        return new MidiOutput(device, api, localPortName);
+        return new MidiOutput(device, api, clientName, localPortName);
     }
+
+    private protected override RtMidiHandle NewDevice(MidiApi api, string clientName) => RtMidi.CreateOutput(api, clientName).Device;
 }

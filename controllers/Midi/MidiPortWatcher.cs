@@ -8,6 +8,9 @@ namespace LatentTerrain.Controllers.Midi;
 /// there at the look before (a device plugged in) is told of too (<see cref="Appeared"/>).
 /// </summary>
 /// <remarks>
+/// A JACK server that goes away takes every JACK connection with it: the watcher lets go of their
+/// clients at once (<see cref="MidiConnection.LetGo"/>, told as <see cref="Disappeared"/>) and
+/// reconnects them, with new clients, when their ports are back on a server started again.
 /// Polling, since RtMidi tells of no changes. A port gone and back within one interval is not
 /// noticed. Events come on the watcher's thread; what a handler throws is kept in
 /// <see cref="Fault"/> rather than ending the process.
@@ -16,18 +19,21 @@ public sealed class MidiPortWatcher : IDisposable
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly MidiPorts ports = new();
+    private readonly MidiPorts ports;
     private readonly List<MidiConnection> watched = [];
     private readonly TimeSpan interval;
     private readonly ManualResetEventSlim stopping = new();
     private readonly Thread thread;
     private MidiPortList latest;
+    private bool jackGone;
     private Exception? fault;
 
     /// <summary>Lists the ports once, then watches them every <paramref name="interval"/> (by default <see cref="DefaultInterval"/>).</summary>
-    public MidiPortWatcher(TimeSpan? interval = null)
+    /// <param name="mayOpenJack">Whether a JACK client may be opened now (see <see cref="MidiPorts"/>); by default always.</param>
+    public MidiPortWatcher(TimeSpan? interval = null, Func<bool>? mayOpenJack = null)
     {
         this.interval = interval ?? DefaultInterval;
+        ports = new MidiPorts(mayOpenJack);
         latest = ports.List();
         thread = new Thread(Run) { IsBackground = true, Name = "MIDI port watcher" };
         thread.Start();
@@ -51,6 +57,19 @@ public sealed class MidiPortWatcher : IDisposable
 
     /// <summary>The first exception an event handler threw or a look met, if any; watching goes on.</summary>
     public Exception? Fault => Volatile.Read(ref fault);
+
+    /// <summary>
+    /// Whether a client of a JACK server that went away is still open here (the watcher closes them
+    /// at its next look). While one is, nothing else in the process may open a JACK client.
+    /// </summary>
+    public bool HoldsDeadJackClients
+    {
+        get
+        {
+            if (!ports.JackServerGone) return false;
+            lock (watched) return ports.HoldsJackClient || watched.Any(connection => connection.HoldsJackClient);
+        }
+    }
 
     /// <summary>Watches <paramref name="connection"/> until it is disposed. Virtual ports are never gone, so they need no watching.</summary>
     public void Watch(MidiConnection connection)
@@ -92,8 +111,17 @@ public sealed class MidiPortWatcher : IDisposable
             watched.RemoveAll(connection => connection.IsDisposed);
             connections = [.. watched];
         }
+        bool jackWentAway = ports.JackServerGone && !Volatile.Read(ref jackGone);
+        Volatile.Write(ref jackGone, ports.JackServerGone);
         foreach (var connection in connections)
         {
+            if (jackWentAway && connection.Api == MidiApi.Jack)
+            {
+                bool wasConnected = connection.IsConnected;
+                connection.LetGo();
+                if (wasConnected) Disappeared?.Invoke(connection.Name);
+                continue;
+            }
             if (connection.Port is not MidiPort port) continue;
             var found = now.Find(port.Api, port.Direction, port.Identity);
             if (found == null && connection.IsConnected)

@@ -32,7 +32,11 @@ public static class AudioDevices
     public const string NoOutputMessage =
         "no audio output device: start a JACK server or connect a sound card, then choose a device by name or number";
 
-    /// <summary>The host APIs and output devices PortAudio finds now. With JACK running, JACK's own device is called 'system'.</summary>
+    /// <summary>
+    /// The host APIs and output devices PortAudio finds now, and a running JACK server's device,
+    /// 'system' (played by <see cref="JackOutput"/>, not PortAudio), which is then the default: JACK
+    /// owns the sound card where its server runs.
+    /// </summary>
     /// <exception cref="AudioDeviceException">PortAudio cannot start.</exception>
     public static AudioDeviceList List()
     {
@@ -40,13 +44,20 @@ public static class AudioDevices
         return List(library);
     }
 
-    // A JACK host API whose server went away is left out: PortAudio cannot use it again.
+    // JACK's device is numbered after PortAudio's, so PortAudio's numbers stay as PortAudio gives them.
     internal static AudioDeviceList List(PortAudioLibrary library)
     {
-        int? deadJack = library.DeadJackHostApi;
-        var hostApis = Enumerable.Range(0, library.HostApiCount).Where(index => index != deadJack).Select(library.HostApi).ToArray();
-        var outputs = Enumerable.Range(0, library.DeviceCount).Select(library.Device)
-            .Where(device => device.MaxOutputChannels > 0 && hostApis.Any(api => api.Name == device.HostApi)).ToArray();
+        var hostApis = Enumerable.Range(0, library.HostApiCount).Select(library.HostApi).ToList();
+        var outputs = Enumerable.Range(0, library.DeviceCount).Select(library.Device).Where(device => device.MaxOutputChannels > 0).ToList();
+        if (JackOutput.Probe(out int rate, out int period, out int playbackPorts) && playbackPorts > 0)
+        {
+            int index = library.DeviceCount;
+            double latency = (double)period / rate;
+            hostApis = [.. hostApis.Select(api => api with { IsDefault = false }),
+                new AudioHostApi(library.HostApiCount, JackOutput.HostApiName, 1, index, IsDefault: true)];
+            outputs = [.. outputs.Select(device => device with { IsDefault = false }),
+                new AudioDevice(index, JackOutput.DeviceName, JackOutput.HostApiName, playbackPorts, rate, latency, latency, IsDefault: true)];
+        }
         return new AudioDeviceList(library.VersionText, hostApis, outputs);
     }
 
@@ -71,8 +82,7 @@ public static class AudioDevices
         var list = List(library);
         if (list.OutputDevices.Count == 0)
         {
-            throw new AudioDeviceException(library.DeadJackHostApi == null ? NoOutputMessage
-                : $"{NoOutputMessage} (PortAudio lost its JACK server and cannot reconnect to JACK until the program restarts)");
+            throw new AudioDeviceException(NoOutputMessage);
         }
         if (string.IsNullOrWhiteSpace(choice))
         {

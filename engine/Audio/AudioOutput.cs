@@ -2,24 +2,24 @@
 namespace LatentTerrain.Engine.Audio;
 
 /// <summary>
-/// Plays what is written into an <see cref="AudioRing"/>: a PortAudio output stream whose
-/// callback only copies the ring's next frames to the device, and silence when the ring has
-/// too few (an underrun). The synth thread keeps the ring filled ahead of the device.
+/// Plays what is written into an <see cref="AudioRing"/>: on a JACK server through our own JACK
+/// client (<see cref="JackOutput"/>), elsewhere through a PortAudio output stream. Either way the
+/// device's callback only copies the ring's next frames out, and silence when the ring has too
+/// few (an underrun). The synth thread keeps the ring filled ahead of the device.
 /// </summary>
 /// <remarks>
-/// The callback runs on the host's real-time thread and keeps the real-time contract: it
-/// allocates nothing, takes no lock, never waits, logs nothing and throws nothing. It is C
-/// (engine/native/audio_ring.c), so that thread never enters the .NET runtime and no garbage
-/// collection can hold it up. It only bumps counters in the ring, which any thread may read,
-/// and wakes the synth thread. Everything else (start, stop, reopen, dispose) belongs to one
-/// control thread.
+/// The callbacks run on the host's real-time thread and keep the real-time contract: they
+/// allocate nothing, take no lock, never wait, log nothing and throw nothing. They are C
+/// (engine/native), so that thread never enters the .NET runtime and no garbage collection can
+/// hold it up. They only bump counters in the ring, which any thread may read, and wake the
+/// synth thread. Everything else (start, stop, reopen, dispose) belongs to one control thread.
 /// <para>
 /// Device loss: when the stream stops without being asked (a USB card unplugged, the JACK
 /// server gone), <see cref="Lost"/> turns true. The caller polls it, say once a second, and
-/// calls <see cref="Reopen"/> until that succeeds. With PortAudio 19.6 a stream on a JACK
-/// server that went away can never be closed (see <see cref="JackWatch"/>) and PortAudio
-/// never reconnects to JACK within the process, so after a JACK loss <see cref="Reopen"/>
-/// keeps failing, saying so, until the program is restarted.
+/// calls <see cref="Reopen"/> until that succeeds: a JACK server started again (under the same
+/// name) is played again. A lost JACK client must be closed (<see cref="ReleaseLost"/>, or
+/// <see cref="Reopen"/> which does it first) before any JACK client opens anywhere in the
+/// process; <see cref="HoldsDeadJackClient"/> says whether it still is open.
 /// </para>
 /// </remarks>
 public sealed unsafe class AudioOutput : IDisposable
@@ -27,12 +27,10 @@ public sealed unsafe class AudioOutput : IDisposable
     public const int DefaultFramesPerBuffer = 128;
 
     private PortAudioStream? stream;
-    private bool onJack;
+    private JackOutput? jack;
     // Asked to play (Start and no Stop since), whether or not the stream is there to.
     private bool started;
     private bool lost;
-    // A stream was left open when its JACK server went away: it keeps the ring's address.
-    private bool abandoned;
     private bool disposed;
 
     private AudioOutput(AudioRing ring, int sampleRate, int framesPerBuffer)
@@ -85,16 +83,17 @@ public sealed unsafe class AudioOutput : IDisposable
     public string DeviceName => Device.Name;
 
     /// <summary>
-    /// Seconds from the ring to the device's output, as PortAudio reports it: PortAudio's own
-    /// buffering plus the host's (under JACK, one period: 128 frames at 48 kHz is 2.67 ms).
-    /// Time spent in the ring comes on top.
+    /// Seconds from the ring to the device's output, as the host reports it: under JACK the
+    /// playback latency of the ports played (one period on the dummy driver: 128 frames at 48 kHz
+    /// is 2.67 ms), elsewhere PortAudio's own buffering plus the host's. Time spent in the ring
+    /// comes on top.
     /// </summary>
     public double ReportedLatency { get; private set; }
 
     /// <summary>Callbacks that found fewer frames in the ring than the device asked for, and played silence for the rest.</summary>
     public long Underruns => Ring.UnderrunCount;
 
-    /// <summary>Callbacks that PortAudio flagged with an output underflow: the host itself had a gap (a JACK xrun).</summary>
+    /// <summary>Gaps the host itself had: JACK's xruns, or callbacks that PortAudio flagged with an output underflow.</summary>
     public long UnderflowFlags => Ring.UnderflowFlags;
 
     /// <summary>Frames handed to the device since opening, ring frames and silence alike: the output's clock.</summary>
@@ -102,17 +101,26 @@ public sealed unsafe class AudioOutput : IDisposable
 
     /// <summary>
     /// The newest callback's place in time: the ring frame it started at (frames the synth thread
-    /// wrote before it) and when that frame is heard, PortAudio's outputBufferDacTime in
-    /// <see cref="StreamTime"/>'s clock. Ring frame f is heard (f - Frame) / SampleRate later, as
+    /// wrote before it) and when that frame is heard, in <see cref="StreamTime"/>'s clock (JACK's
+    /// cycle start plus its playback latency, or PortAudio's outputBufferDacTime). Ring frame f is heard (f - Frame) / SampleRate later, as
     /// long as no underrun comes between. Null before the first callback.
     /// </summary>
     public (long Frame, double HeardAt)? LastCallback => Ring.TryReadClock(out long frame, out double dacTime, out _) ? (frame, dacTime) : null;
 
-    /// <summary>PortAudio's clock for the stream in seconds (JACK's frame time since opening); 0 after a failed reopen.</summary>
-    public double StreamTime => stream?.Time ?? 0;
+    /// <summary>The device's clock in seconds (JACK's jack_get_time, or PortAudio's stream time); 0 after a failed reopen.</summary>
+    public double StreamTime => jack != null ? JackOutput.Time : stream?.Time ?? 0;
 
     /// <summary>Whether the stream is playing: started and neither stopped nor lost.</summary>
-    public bool IsActive => stream?.IsActive ?? false;
+    public bool IsActive => jack?.IsActive ?? stream?.IsActive ?? false;
+
+    /// <summary>Whether it plays on a JACK server (through our own client).</summary>
+    public bool IsOnJack => Device.HostApi == JackOutput.HostApiName;
+
+    /// <summary>
+    /// Whether it still holds a client of a JACK server that went away. While it does, no JACK
+    /// client may be opened in the process: libjack would free this one behind its back.
+    /// </summary>
+    public bool HoldsDeadJackClient => jack?.Gone ?? false;
 
     /// <summary>
     /// Whether the stream stopped without being asked (its host told PortAudio it finished, or
@@ -123,8 +131,8 @@ public sealed unsafe class AudioOutput : IDisposable
     {
         get
         {
-            if (!lost && stream != null)
-                lost = Ring.Finished || stream.HostGone || (started && !stream.IsActive);
+            if (!lost && jack != null) lost = jack.Gone;
+            else if (!lost && stream != null) lost = Ring.Finished || (started && !stream.IsActive);
             return lost;
         }
     }
@@ -133,9 +141,9 @@ public sealed unsafe class AudioOutput : IDisposable
     public void Start()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (stream == null) throw new InvalidOperationException("the audio output was lost: reopen it first");
+        if (stream == null && jack == null) throw new InvalidOperationException("the audio output was lost: reopen it first");
         if (started) return;
-        StartStream(stream);
+        StartStream();
         started = true;
     }
 
@@ -143,12 +151,19 @@ public sealed unsafe class AudioOutput : IDisposable
     public void Stop()
     {
         if (!started) return;
-        if (stream != null && !Lost)
+        if (!Lost)
         {
             Ring.SetStopping(true);
-            stream.Stop();
+            jack?.Stop();
+            stream?.Stop();
         }
         started = false;
+    }
+
+    /// <summary>Closes a lost stream now, without opening another: a dead JACK client is let go of, so others may connect.</summary>
+    public void ReleaseLost()
+    {
+        if (Lost) CloseStream();
     }
 
     /// <summary>
@@ -156,24 +171,16 @@ public sealed unsafe class AudioOutput : IDisposable
     /// starting it if it was started, and clears <see cref="Lost"/>. Meant for after a loss,
     /// retried until it succeeds; the counters carry on.
     /// </summary>
-    /// <exception cref="AudioDeviceException">
-    /// The device is not back, or cannot be opened; after a JACK server went away, always (see
-    /// the remarks on <see cref="AudioOutput"/>).
-    /// </exception>
+    /// <exception cref="AudioDeviceException">The device is not back, or cannot be opened.</exception>
     public void Reopen()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var device = Device;
         CloseStream();
-        // Trying anyway would fail too, and make PortAudio print a line to stderr every time.
-        if (onJack && PortAudioLibrary.IsStranded)
-        {
-            throw new AudioDeviceException(
-                $"{device} cannot be opened again: its JACK server went away, and PortAudio cannot reconnect to JACK until the program restarts");
-        }
+        lost = true;
         OpenStream(library => AudioDevices.Find(library, device), "opening again");
         lost = false;
-        if (started) StartStream(stream!);
+        if (started) StartStream();
     }
 
     public void Dispose()
@@ -181,9 +188,6 @@ public sealed unsafe class AudioOutput : IDisposable
         if (disposed) return;
         disposed = true;
         CloseStream();
-        // PortAudio will not call an abandoned stream's callback, but the ring stays so that
-        // nothing could ever read freed memory.
-        if (abandoned) Ring.KeepForever();
     }
 
     private void OpenStream(Func<PortAudioLibrary, AudioDevice> choose, string verb)
@@ -191,6 +195,12 @@ public sealed unsafe class AudioOutput : IDisposable
         using var library = PortAudioLibrary.Open();
         var device = choose(library);
         string operation = $"{verb} {device} for {Channels} channels at {SampleRate} Hz";
+        Ring.SetSampleRate(SampleRate);
+        if (device.HostApi == JackOutput.HostApiName)
+        {
+            OpenJack(device, operation);
+            return;
+        }
         int supported = library.CheckOutput(device, Channels, SampleRate);
         if (supported < 0)
         {
@@ -201,7 +211,6 @@ public sealed unsafe class AudioOutput : IDisposable
                 _ => null,
             });
         }
-        Ring.SetSampleRate(SampleRate);
         var opened = library.OpenOutput(device, Channels, SampleRate, FramesPerBuffer, NativeAudio.PlayCallback,
             (void*)Ring.Native, operation);
         try
@@ -215,12 +224,29 @@ public sealed unsafe class AudioOutput : IDisposable
             throw;
         }
         stream = opened;
-        onJack = opened.IsOnJack;
+        Device = device;
+    }
+
+    // A JACK stream's rate is the server's; the device's channels are its physical playback ports.
+    private void OpenJack(AudioDevice device, string operation)
+    {
+        if (device.DefaultSampleRate != SampleRate)
+            throw new AudioDeviceException($"{operation}: Invalid sample rate (the JACK server runs at {device.DefaultSampleRate:0.#} Hz)", PortAudio.InvalidSampleRate);
+        if (Channels > device.MaxOutputChannels)
+            throw new AudioDeviceException($"{operation}: Invalid number of channels (it has {device.MaxOutputChannels} output channels)", PortAudio.InvalidChannelCount);
+        jack = JackOutput.Open(Ring, operation);
+        ReportedLatency = device.DefaultLowOutputLatency;
         Device = device;
     }
 
     private void CloseStream()
     {
+        if (jack != null)
+        {
+            jack.Stop();
+            jack.Dispose();
+            jack = null;
+        }
         if (stream == null) return;
         if (started && !Lost)
         {
@@ -228,13 +254,18 @@ public sealed unsafe class AudioOutput : IDisposable
             stream.Abort();
         }
         stream.Dispose();
-        abandoned |= stream.Abandoned;
         stream = null;
     }
 
-    private void StartStream(PortAudioStream toStart)
+    private void StartStream()
     {
         Ring.SetStopping(false);
-        toStart.Start();
+        if (jack != null)
+        {
+            jack.Start();
+            // JACK works out the ports' latency once they are connected; until then, a period.
+            if (jack.Latency > 0) ReportedLatency = jack.Latency;
+        }
+        else stream!.Start();
     }
 }

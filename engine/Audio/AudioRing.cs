@@ -105,9 +105,6 @@ public sealed unsafe class AudioRing : IDisposable
     public void SetSampleRate(int rate) => NativeAudio.terrain_ring_set_sample_rate(ring, rate);
     internal void SetStopping(bool stopping) => NativeAudio.terrain_ring_set_stopping(ring, stopping ? 1 : 0);
 
-    /// <summary>Never frees the ring: for a stream PortAudio could not close, which keeps its address.</summary>
-    internal void KeepForever() => handle.SetHandleAsInvalid();
-
     /// <summary>Frees the ring's memory; only once no stream and no thread uses it.</summary>
     public void Dispose() => handle.Dispose();
 

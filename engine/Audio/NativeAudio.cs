@@ -120,6 +120,10 @@ internal static unsafe partial class NativeAudio
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int terrain_jack_probe(string clientName, out int sampleRate, out int playbackPorts, out int period);
 
+    /// <summary>Points JACK_DEFAULT_SERVER at no server (1) or back (0), around Pa_Initialize: PortAudio must not hold a JACK client.</summary>
+    [LibraryImport(Library)]
+    public static partial void terrain_jack_hide(int hide);
+
     /// <summary>PortAudio's stream callback: the ring (its user data) to the device, silence for what it lacks.</summary>
     public static delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> PlayCallback
         => (delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int>)Export("terrain_ring_play");

@@ -15,11 +15,10 @@ namespace LatentTerrain.Engine.Audio;
 /// starting, stopping and closing streams all take <see cref="Gate"/>. The device lists read
 /// under a hold need no lock, since PortAudio changes them only when it is (re)initialised.
 /// <para>
-/// JACK: PortAudio's JACK host API connects to the server that libjack names at
-/// Pa_Initialize: <c>JACK_DEFAULT_SERVER</c> from the process's native environment, else
-/// "default". It never reconnects, and once that server is gone PortAudio can no longer be
-/// terminated (<see cref="JackWatch"/>): it stays initialised, with the devices it saw, until
-/// the process ends (<see cref="IsStranded"/>).
+/// PortAudio is kept off JACK: its JACK host API could never let go of a server that went away
+/// (Pa_StopStream waits ten minutes for a cycle, Pa_CloseStream and Pa_Terminate abort the
+/// process), so JACK is played by <see cref="JackOutput"/> and PortAudio initialises with
+/// JACK_DEFAULT_SERVER pointing at no server (engine/Audio/README.md).
 /// </para>
 /// </remarks>
 internal sealed unsafe class PortAudioLibrary : IDisposable
@@ -41,12 +40,6 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
         get { lock (Gate) return initialised; }
     }
 
-    /// <summary>Whether PortAudio lost its JACK server, which keeps it initialised, JACK unusable, until the process ends.</summary>
-    public static bool IsStranded
-    {
-        get { lock (Gate) return initialised && JackWatch.ServerGone; }
-    }
-
     /// <exception cref="AudioDeviceException">PortAudio cannot start.</exception>
     public static PortAudioLibrary Open()
     {
@@ -59,9 +52,19 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
                     PortAudio.Quieten();
                     quietened = true;
                 }
-                PortAudio.Check(PortAudio.Pa_Initialize(), "starting PortAudio");
+                NativeAudio.EnsureLoaded();
+                // PortAudio's JACK host API opens a client too, even of a server that is not there.
+                JackOutput.EnsureNoDeadClient("starting PortAudio");
+                NativeAudio.terrain_jack_hide(1);
+                try
+                {
+                    PortAudio.Check(PortAudio.Pa_Initialize(), "starting PortAudio");
+                }
+                finally
+                {
+                    NativeAudio.terrain_jack_hide(0);
+                }
                 initialised = true;
-                if (PortAudio.Pa_HostApiTypeIdToHostApiIndex(PortAudio.JackHostApi) >= 0) JackWatch.Begin();
             }
             holds++;
             return new PortAudioLibrary();
@@ -78,16 +81,6 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
 
     /// <summary>The default output device's index, or <see cref="PortAudio.NoDevice"/> when there is none.</summary>
     public int DefaultOutputDevice => PortAudio.Pa_GetDefaultOutputDevice();
-
-    /// <summary>The index of the JACK host API when PortAudio's JACK server went away, else null.</summary>
-    public int? DeadJackHostApi
-    {
-        get
-        {
-            int index = PortAudio.Pa_HostApiTypeIdToHostApiIndex(PortAudio.JackHostApi);
-            return index >= 0 && JackWatch.ServerGone ? index : null;
-        }
-    }
 
     public AudioHostApi HostApi(int index)
     {
@@ -143,8 +136,7 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
         {
             if (disposed) return;
             disposed = true;
-            if (--holds > 0 || JackWatch.ServerGone) return;
-            JackWatch.End();
+            if (--holds > 0) return;
             // Nothing is left to tell of a failure here, and PortAudio is finished with either way.
             PortAudio.Pa_Terminate();
             initialised = false;
@@ -161,11 +153,7 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
     };
 }
 
-/// <summary>
-/// A PaStream*, closed (Pa_CloseStream) on dispose, holding PortAudio initialised while it is
-/// open. A stream on a JACK server that went away is left alone instead: stopping it does
-/// nothing and disposing it abandons it, unclosed (<see cref="JackWatch"/> says why).
-/// </summary>
+/// <summary>A PaStream*, closed (Pa_CloseStream) on dispose, holding PortAudio initialised while it is open.</summary>
 internal sealed unsafe class PortAudioStream : SafeHandleZeroOrMinusOneIsInvalid
 {
     private PortAudioLibrary? library;
@@ -173,15 +161,6 @@ internal sealed unsafe class PortAudioStream : SafeHandleZeroOrMinusOneIsInvalid
     public PortAudioStream() : base(ownsHandle: true)
     {
     }
-
-    /// <summary>Whether it plays through JACK.</summary>
-    public bool IsOnJack { get; private set; }
-
-    /// <summary>Whether its JACK server went away, which leaves it dead for good.</summary>
-    public bool HostGone => IsOnJack && JackWatch.ServerGone;
-
-    /// <summary>Whether disposing it left it open, because its JACK server had gone away.</summary>
-    public bool Abandoned { get; private set; }
 
     /// <summary>Seconds from the first output sample of a block to the moment it is heard, as PortAudio reports it.</summary>
     public double OutputLatency => PortAudio.Pa_GetStreamInfo(this)->OutputLatency;
@@ -202,7 +181,7 @@ internal sealed unsafe class PortAudioStream : SafeHandleZeroOrMinusOneIsInvalid
     {
         lock (PortAudioLibrary.Gate)
         {
-            if (!HostGone) PortAudio.Check(PortAudio.Pa_StopStream(this), "stopping the audio stream");
+            PortAudio.Check(PortAudio.Pa_StopStream(this), "stopping the audio stream");
         }
     }
 
@@ -211,7 +190,7 @@ internal sealed unsafe class PortAudioStream : SafeHandleZeroOrMinusOneIsInvalid
     {
         lock (PortAudioLibrary.Gate)
         {
-            if (!HostGone) PortAudio.Check(PortAudio.Pa_AbortStream(this), "stopping the audio stream");
+            PortAudio.Check(PortAudio.Pa_AbortStream(this), "stopping the audio stream");
         }
     }
 
@@ -219,84 +198,15 @@ internal sealed unsafe class PortAudioStream : SafeHandleZeroOrMinusOneIsInvalid
     public void OnFinished(delegate* unmanaged[Cdecl]<void*, void> callback) =>
         PortAudio.Check(PortAudio.Pa_SetStreamFinishedCallback(this, callback), "watching the audio stream");
 
-    internal void Opened(PortAudioLibrary holder)
-    {
-        library = holder;
-        IsOnJack = PortAudio.Pa_GetStreamHostApiType(this) == PortAudio.JackHostApi;
-    }
+    internal void Opened(PortAudioLibrary holder) => library = holder;
 
     protected override bool ReleaseHandle()
     {
-        bool closed = true;
-        lock (PortAudioLibrary.Gate)
-        {
-            if (HostGone) Abandoned = true;
-            else closed = PortAudio.Pa_CloseStream(handle) == 0;
-        }
+        bool closed;
+        lock (PortAudioLibrary.Gate) closed = PortAudio.Pa_CloseStream(handle) == 0;
         library?.Dispose();
         return closed;
     }
-}
-
-/// <summary>
-/// Whether the JACK server PortAudio connected to is still there. PortAudio 19.6 keeps that to
-/// itself, and once the server is gone its JACK host API cannot let go: Pa_StopStream and
-/// Pa_AbortStream wait ten minutes for a process cycle that never comes (pa_jack.c,
-/// WaitCondition), and Pa_CloseStream and Pa_Terminate fail an assertion (pa_jack.c,
-/// CleanUpStream and Terminate) and abort the whole process. Tried, with the server killed
-/// before and after the stream started. So a JACK client of our own, opened on the same server
-/// right after PortAudio's and never activated, hears of the server's end (jack_on_shutdown),
-/// and <see cref="PortAudioStream"/> and <see cref="PortAudioLibrary"/> leave PortAudio's JACK
-/// side alone from then on.
-/// </summary>
-internal static unsafe partial class JackWatch
-{
-    private const string Library = "libjack.so.0";
-    private const int NoStartServer = 0x01;
-
-    private static readonly nint ClientName = Marshal.StringToCoTaskMemUTF8("terrain-watch");
-    private static nint client;
-    private static int gone;
-
-    public static bool ServerGone => Volatile.Read(ref gone) != 0;
-
-    /// <summary>Starts watching the server PortAudio just connected to. Under <see cref="PortAudioLibrary.Gate"/>.</summary>
-    public static void Begin()
-    {
-        Volatile.Write(ref gone, 0);
-        client = jack_client_open((byte*)ClientName, NoStartServer, null);
-        // Gone between PortAudio's connection and ours.
-        if (client == 0) Volatile.Write(ref gone, 1);
-        else jack_on_shutdown(client, &OnShutdown, null);
-    }
-
-    /// <summary>Lets go of the server before PortAudio does, while it is still there. Under <see cref="PortAudioLibrary.Gate"/>.</summary>
-    public static void End()
-    {
-        if (client != 0) jack_client_close(client);
-        client = 0;
-    }
-
-    /// <summary>libjack's word, on its own thread, that the server shut down or died.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnShutdown(void* argument) => Volatile.Write(ref gone, 1);
-
-    /// <summary>
-    /// jack_client_open is variadic (more arguments follow only with JackServerName, which we
-    /// do not pass), and a LibraryImport call cannot say so. On x86-64 the one difference is
-    /// that a variadic callee reads AL, the number of vector registers holding arguments,
-    /// which a plain call leaves undefined; GCC's prologue only tests it for zero to decide
-    /// whether to save those registers, so any value is safe. On AArch64 Linux variadic and
-    /// fixed arguments travel alike.
-    /// </summary>
-    [LibraryImport(Library)]
-    private static partial nint jack_client_open(byte* name, int options, int* status);
-
-    [LibraryImport(Library)]
-    private static partial int jack_client_close(nint client);
-
-    [LibraryImport(Library)]
-    private static partial void jack_on_shutdown(nint client, delegate* unmanaged[Cdecl]<void*, void> callback, void* argument);
 }
 
 /// <summary>PortAudio's C interface, as portaudio.h of v19.6 declares it (LP64: C's long is 64 bits).</summary>
@@ -311,12 +221,8 @@ internal static unsafe partial class PortAudio
     public const nuint Float32 = 0x1, NoFlag = 0;
     /// <summary>paOutputUnderflow in the callback's status flags: the host played silence or a gap before this block.</summary>
     public const nuint OutputUnderflowFlag = 0x4;
-    public const int JackHostApi = 12;
     public const int InvalidChannelCount = -9998, InvalidSampleRate = -9997;
     private const int UnanticipatedHostError = -9999;
-
-    /// <summary>The name libjack gives PortAudio's client, so the instrument's ports read "terrain:out_0". PortAudio keeps the pointer: never freed.</summary>
-    private static readonly nint JackClientName = Marshal.StringToCoTaskMemUTF8("terrain");
 
     /// <summary>PaHostApiInfo.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -403,10 +309,9 @@ internal static unsafe partial class PortAudio
     /// <summary>
     /// Stops ALSA and JACK from printing to stderr, where they would scribble over the
     /// terminal UI: with no sound card, Pa_Initialize makes ALSA print some sixty "cannot find
-    /// card" lines, and with no JACK server libjack prints five more. Called once, before the
-    /// first Pa_Initialize. Failures still reach us as PortAudio's error codes, and once
-    /// PortAudio is connected to a JACK server it installs its own (silent) JACK error handler
-    /// to report JACK's words through Pa_GetLastHostErrorInfo. (PortAudio itself still prints
+    /// card" lines, and libjack prints five more when PortAudio's JACK host API finds no server (it
+    /// never does: <see cref="PortAudioLibrary"/>). Called once, before the first Pa_Initialize.
+    /// Failures still reach us as PortAudio's error codes. (PortAudio itself still prints
     /// an "Expression ... failed" line for some failures; it offers no way to stop that.)
     /// </summary>
     public static void Quieten()
@@ -423,7 +328,6 @@ internal static unsafe partial class PortAudio
         {
             jack_set_error_function(&IgnoreJackMessage);
             jack_set_info_function(&IgnoreJackMessage);
-            PaJack_SetClientName((byte*)JackClientName);
         }
         catch (DllNotFoundException)
         {
@@ -515,11 +419,6 @@ internal static unsafe partial class PortAudio
     [LibraryImport(Library)]
     public static partial double Pa_GetStreamTime(PortAudioStream stream);
 
-    [LibraryImport(Library)]
-    public static partial int Pa_GetStreamHostApiType(PortAudioStream stream);
-
-    [LibraryImport(Library)]
-    private static partial int PaJack_SetClientName(byte* name);
 
     [LibraryImport("libasound.so.2")]
     private static partial int snd_lib_error_set_handler(delegate* unmanaged[Cdecl]<byte*, int, byte*, int, byte*, void> handler);

@@ -34,6 +34,7 @@ static struct {
     jack_port_t *(*port_register)(jack_client_t *client, const char *name, const char *type, unsigned long flags, unsigned long size);
     void *(*port_get_buffer)(jack_port_t *port, jack_nframes_t frames);
     const char *(*port_name)(const jack_port_t *port);
+    jack_port_t *(*port_by_name)(jack_client_t *client, const char *name);
     void (*port_get_latency_range)(jack_port_t *port, int mode, jack_latency_range_t *range);
     int (*set_process_callback)(jack_client_t *client, int (*callback)(jack_nframes_t, void *), void *arg);
     int (*set_xrun_callback)(jack_client_t *client, int (*callback)(void *), void *arg);
@@ -71,6 +72,7 @@ static int load_jack(char *error, int32_t error_size)
     RESOLVE(port_register, "jack_port_register");
     RESOLVE(port_get_buffer, "jack_port_get_buffer");
     RESOLVE(port_name, "jack_port_name");
+    RESOLVE(port_by_name, "jack_port_by_name");
     RESOLVE(port_get_latency_range, "jack_port_get_latency_range");
     RESOLVE(set_process_callback, "jack_set_process_callback");
     RESOLVE(set_xrun_callback, "jack_set_xrun_callback");
@@ -103,6 +105,8 @@ typedef struct {
     int32_t channels;
     jack_port_t *ports[MAX_CHANNELS];
     _Atomic int32_t gone;          /* the server shut down or died */
+    _Atomic int32_t connected;     /* the ports are connected: until then the ring is not read */
+    _Atomic int32_t latency;       /* frames from our ports to the speakers: the first playback port's latency */
     _Atomic int32_t too_large;     /* cycles longer than MAX_FRAMES, played as silence */
     float interleaved[MAX_FRAMES * 2];
     float *wide;                   /* MAX_FRAMES * channels when more than two channels */
@@ -112,20 +116,19 @@ static int process(jack_nframes_t frames, void *argument)
 {
     terrain_jack *output = argument;
     float *interleaved = output->wide != NULL ? output->wide : output->interleaved;
-    if (frames > MAX_FRAMES) {
+    if (frames > MAX_FRAMES || !atomic_load_explicit(&output->connected, memory_order_acquire)) {
         for (int32_t c = 0; c < output->channels; c++)
             memset(jack.port_get_buffer(output->ports[c], frames), 0, frames * sizeof(float));
-        atomic_fetch_add_explicit(&output->too_large, 1, memory_order_relaxed);
+        if (frames > MAX_FRAMES) atomic_fetch_add_explicit(&output->too_large, 1, memory_order_relaxed);
         return 0;
     }
     jack_nframes_t frame_time;
     jack_time_t current_us, next_us;
     float period_us;
-    jack_latency_range_t latency = { 0, 0 };
-    jack.port_get_latency_range(output->ports[0], JACK_PLAYBACK_LATENCY, &latency);
     double heard_at = 0;
     if (jack.get_cycle_times(output->client, &frame_time, &current_us, &next_us, &period_us) == 0)
-        heard_at = (double)current_us / 1e6 + (double)latency.max / atomic_load_explicit(&output->ring->sample_rate, memory_order_relaxed);
+        heard_at = (double)current_us / 1e6 + (double)atomic_load_explicit(&output->latency, memory_order_relaxed)
+                   / atomic_load_explicit(&output->ring->sample_rate, memory_order_relaxed);
     terrain_ring_pull(output->ring, interleaved, frames, terrain_monotonic_ns(), heard_at, 0);
     for (int32_t c = 0; c < output->channels; c++) {
         float *port = jack.port_get_buffer(output->ports[c], frames);
@@ -203,12 +206,11 @@ EXPORT const char *terrain_jack_client_name(const terrain_jack *output) { return
 /* JACK's clock in seconds (jack_get_time), the clock of the heard-at times the process callback notes. */
 EXPORT double terrain_jack_time(void) { return jack.get_time != NULL ? (double)jack.get_time() / 1e6 : 0; }
 
-/* Seconds from a port's buffer to the speakers: the playback latency of the ports it feeds. */
+/* Seconds from our ports to the speakers once started: the playback latency the driver gives the
+   first physical playback port (our own ports' figure is worked out later, as the graph settles). */
 EXPORT double terrain_jack_latency(const terrain_jack *output)
 {
-    jack_latency_range_t range = { 0, 0 };
-    jack.port_get_latency_range(output->ports[0], JACK_PLAYBACK_LATENCY, &range);
-    return (double)range.max / jack.get_sample_rate(output->client);
+    return (double)atomic_load(&output->latency) / jack.get_sample_rate(output->client);
 }
 
 /* Activates the client and connects out_i to the i-th physical playback port (those there are).
@@ -222,12 +224,21 @@ EXPORT int32_t terrain_jack_start(terrain_jack *output, char *error, int32_t err
     const char **playback = jack.get_ports(output->client, NULL, AUDIO_TYPE, JACK_PORT_IS_INPUT | JACK_PORT_IS_PHYSICAL);
     for (int32_t c = 0; playback != NULL && c < output->channels && playback[c] != NULL; c++)
         jack.connect(output->client, jack.port_name(output->ports[c]), playback[c]);
+    jack_port_t *first = playback != NULL && playback[0] != NULL ? jack.port_by_name(output->client, playback[0]) : NULL;
+    if (first != NULL) {
+        jack_latency_range_t range = { 0, 0 };
+        jack.port_get_latency_range(first, JACK_PLAYBACK_LATENCY, &range);
+        atomic_store(&output->latency, (int32_t)range.max);
+    }
     if (playback != NULL) jack.free(playback);
+    /* The ring is read from here on, so its first frame is heard rather than lost before the connections. */
+    atomic_store_explicit(&output->connected, 1, memory_order_release);
     return 0;
 }
 
 EXPORT void terrain_jack_stop(terrain_jack *output)
 {
+    atomic_store(&output->connected, 0);
     if (!atomic_load(&output->gone)) jack.deactivate(output->client);
 }
 
@@ -257,4 +268,26 @@ EXPORT int32_t terrain_jack_probe(const char *client_name, int32_t *sample_rate,
     *playback_ports = count;
     jack.client_close(client);
     return 1;
+}
+
+/* PortAudio must never hold a JACK client (engine/Audio/README.md): at Pa_Initialize its JACK host
+   API connects to the server JACK_DEFAULT_SERVER names, so for that moment the variable names a
+   server that cannot exist, and is put back after. Called under PortAudio's lock; libjack reads the
+   variable only when a client opens, and no client of ours opens meanwhile. */
+EXPORT void terrain_jack_hide(int32_t hide)
+{
+    static char *saved;
+    static int hidden;
+    if (hide && !hidden) {
+        const char *now = getenv("JACK_DEFAULT_SERVER");
+        saved = now != NULL ? strdup(now) : NULL;
+        setenv("JACK_DEFAULT_SERVER", "terrain-keeps-portaudio-off-jack", 1);
+        hidden = 1;
+    } else if (!hide && hidden) {
+        if (saved != NULL) setenv("JACK_DEFAULT_SERVER", saved, 1);
+        else unsetenv("JACK_DEFAULT_SERVER");
+        free(saved);
+        saved = NULL;
+        hidden = 0;
+    }
 }

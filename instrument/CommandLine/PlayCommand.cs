@@ -75,11 +75,12 @@ internal static class PlayCommand
             if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
             string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";
-            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by PortAudio's figures (measured: README, Performance)");
+            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)");
 
             // Disposed however the command ends (Ctrl-C cancels the token and the loop below ends): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
-                new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, result.InvocationConfiguration.Error);
+                new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, result.InvocationConfiguration.Error,
+                mayOpenJack: () => !instrument.Output.HoldsDeadJackClient);
             foreach (var opened in controllers?.Inputs ?? []) console.WriteLine(opened);
 
             if (performance != null) instrument.Play(performance);
@@ -91,16 +92,31 @@ internal static class PlayCommand
             var clock = Stopwatch.StartNew();
             var status = new StatusLine(console);
             var lastReopen = TimeSpan.Zero;
+            bool lost = false;
+            var messages = result.InvocationConfiguration.Error;
             // The end of standard input stops the instrument only when nothing else plays it; `quit` always does.
             while (clock.Elapsed.TotalSeconds < stopAt && !cancel.IsCancellationRequested && input?.Quit != true && !(input?.Ended == true && !playedByMidi))
             {
                 Thread.Sleep(100);
-                // A device that went away is tried again every second; the synth keeps its state meanwhile.
-                if (instrument.Output.Lost && clock.Elapsed - lastReopen >= TimeSpan.FromSeconds(1))
+                // A device that went away is tried again every second; the synth, its cursors, the
+                // training and the controllers carry on meanwhile.
+                if (instrument.Output.Lost)
                 {
-                    lastReopen = clock.Elapsed;
-                    instrument.TryReopen();
+                    if (!lost)
+                    {
+                        messages.WriteLine($"terrain: the audio output {instrument.Output.Device} is gone; playing on silently, trying it again every second");
+                        lastReopen = clock.Elapsed;
+                    }
+                    lost = true;
+                    // A dead JACK client is let go of at once; none opens while the controllers hold one (libjack would free it behind them).
+                    instrument.Output.ReleaseLost();
+                    if (clock.Elapsed - lastReopen >= TimeSpan.FromSeconds(1) && controllers?.HoldsDeadJackClients != true)
+                    {
+                        lastReopen = clock.Elapsed;
+                        if (instrument.TryReopen()) messages.WriteLine($"terrain: the audio output {instrument.Output.Device} is back");
+                    }
                 }
+                lost = instrument.Output.Lost;
                 status.Show(instrument, clock.Elapsed);
             }
             instrument.Stop();

@@ -53,8 +53,13 @@ public sealed class LiveControllers : IDisposable
     /// <param name="terrain">The playing terrain, shown on Launchpads.</param>
     /// <param name="messages">Where the one-line messages for the player go (standard error).</param>
     /// <param name="output">Where mappings write, by default straight into <paramref name="board"/> (a measurement wraps it).</param>
+    /// <param name="mayOpenJack">
+    /// Whether a JACK client may be opened now: false while the audio output still holds a client of
+    /// a JACK server that went away (see <see cref="MidiPortWatcher.HoldsDeadJackClients"/>).
+    /// </param>
     /// <exception cref="MidiException">A port <see cref="LiveControllerSettings.Ports"/> names does not exist; the message lists those there are.</exception>
-    public LiveControllers(CursorBoard board, TerrainSnapshots terrain, LiveControllerSettings settings, TextWriter messages, ICursorOutput? output = null)
+    public LiveControllers(CursorBoard board, TerrainSnapshots terrain, LiveControllerSettings settings, TextWriter messages,
+        ICursorOutput? output = null, Func<bool>? mayOpenJack = null)
     {
         _board = board;
         _terrain = terrain;
@@ -67,7 +72,7 @@ public sealed class LiveControllers : IDisposable
             var ports = MidiPorts.ListOnce();
             foreach (var port in Choose(ports, settings.Ports)) Open(port, ports);
 
-            _watcher = new MidiPortWatcher(settings.WatchInterval);
+            _watcher = new MidiPortWatcher(settings.WatchInterval, mayOpenJack);
             _watcher.Disappeared += Disappeared;
             _watcher.Returned += Returned;
             _watcher.Appeared += Appeared;
@@ -89,6 +94,12 @@ public sealed class LiveControllers : IDisposable
 
     /// <summary>The cursor slots, shared by every input.</summary>
     public CursorAllocator Allocator { get; } = new();
+
+    /// <summary>
+    /// Whether a MIDI client of a JACK server that went away is still open (for a moment after the
+    /// server's end): while one is, no other JACK client may open in the process.
+    /// </summary>
+    public bool HoldsDeadJackClients => _watcher?.HoldsDeadJackClients ?? false;
 
     /// <summary>What stopped the Launchpad display thread, if anything did (the inputs play on).</summary>
     public Exception? DisplayFault => Volatile.Read(ref _displayFault);

@@ -135,7 +135,10 @@ public sealed class LiveInstrument : IDisposable
 
     public TrainingProgress? Training => _trainer?.Progress;
 
-    /// <summary>Tries to open the lost output device again; true when it plays again.</summary>
+    /// <summary>
+    /// Tries to open the lost output device again; true when it plays again. Only where no other
+    /// part of the process holds a client of a JACK server that went away (LiveControllers).
+    /// </summary>
     public bool TryReopen()
     {
         try

@@ -77,7 +77,7 @@ public sealed class MidiPortTests
     }
 
     [JackFact]
-    public void Without_a_JACK_server_JACK_shows_no_ports_with_RtMidis_reason_and_a_virtual_port_is_refused_with_it()
+    public void Without_a_JACK_server_JACK_shows_no_ports_with_the_reason_and_a_virtual_port_is_refused_with_RtMidis()
     {
         using var none = JackServer.SelectNone();
 
@@ -85,8 +85,7 @@ public sealed class MidiPortTests
 
         Assert.DoesNotContain(list.Inputs, port => port.Api == MidiApi.Jack);
         string? problem = Assert.Single(list.Apis, api => api.Api == MidiApi.Jack).Problem;
-        Assert.StartsWith("JACK MIDI shows no ports: ", problem);
-        Assert.EndsWith("MidiOutJack::initialize: JACK server not running?", problem);
+        Assert.Equal("JACK MIDI shows no ports: JACK server not running", problem);
         var refused = Assert.Throws<MidiException>(() => MidiOutput.OpenVirtual("keys"));
         Assert.StartsWith("opening the virtual MIDI output port 'keys' on JACK: ", refused.Message);
         Assert.Contains("JACK error creating virtual port", refused.Message);

@@ -10,15 +10,15 @@ namespace LatentTerrain.Tests.Support;
 /// A JACK server of a test's own: jackd with the dummy driver (no hardware, paced in real
 /// time) at 48 kHz with 128-frame periods, under a name no one else uses, with
 /// system:monitor_* ports that carry a copy of what is played. While it runs,
-/// JACK_DEFAULT_SERVER names it in this process, so PortAudio and libjack find it.
+/// JACK_DEFAULT_SERVER names it in this process, so libjack's clients find it.
 /// </summary>
 /// <remarks>
-/// PortAudio reads JACK_DEFAULT_SERVER (through libjack) once, at Pa_Initialize, from the
-/// native environment, which .NET's Environment.SetEnvironmentVariable does not change on
-/// Linux: so the variable is set with libc's setenv, and PortAudio must not be initialised
-/// yet when the server starts (<see cref="Start"/> checks). That environment is the whole
-/// process's, so every test that uses JACK or PortAudio belongs to the
-/// <see cref="Collection"/> collection, which runs alone.
+/// libjack reads JACK_DEFAULT_SERVER from the native environment when a client opens, which
+/// .NET's Environment.SetEnvironmentVariable does not change on Linux: so the variable is set
+/// with libc's setenv. That environment is the whole process's, and libjack serves one server
+/// per process at a time, so every test that uses JACK or PortAudio belongs to the
+/// <see cref="Collection"/> collection, which runs alone, and closes its clients before its
+/// server stops.
 /// </remarks>
 public sealed partial class JackServer : IDisposable
 {
@@ -67,14 +67,8 @@ public sealed partial class JackServer : IDisposable
     public int ProcessId => process.Id;
 
     /// <summary>Starts a server under a fresh name and waits until clients can connect.</summary>
-    /// <exception cref="InvalidOperationException">PortAudio is already initialised, so it would not see this server.</exception>
     public static JackServer Start(int sampleRate = 48000, int period = 128, bool synchronous = false)
     {
-        if (PortAudioLibrary.IsInitialised)
-        {
-            throw new InvalidOperationException(
-                "PortAudio is still initialised (a test left an AudioOutput or PortAudioLibrary open?), so it would not see a new JACK server");
-        }
         int number = Interlocked.Increment(ref servers);
         if (number == 1) StopOrphans();
         return new JackServer($"lt{Environment.ProcessId}-{number}", sampleRate, period, synchronous);
@@ -315,6 +309,9 @@ public sealed partial class JackServer : IDisposable
 
     private static EnvironmentChange Select(string name) => new(Variable, name);
 
+    /// <summary>JACK_DEFAULT_SERVER as libjack would read it now: from the native environment.</summary>
+    public static string? NativeVariable() => Marshal.PtrToStringUTF8(getenv(Variable));
+
     private static string? FindMissing()
     {
         string[] programs = ["jackd", "jack_lsp", "jack_capture"];
@@ -351,6 +348,9 @@ public sealed partial class JackServer : IDisposable
 
     [LibraryImport("libc.so.6")]
     private static partial uint getuid();
+
+    [LibraryImport("libc.so.6", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint getenv(string name);
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);

@@ -9,6 +9,8 @@ namespace LatentTerrain.Tests.Support;
 /// </summary>
 public static class TestProgram
 {
+    static TestProgram() => ProcessSignals.LetChildrenHearInterrupts();
+
     /// <summary>Runs the assembly with <paramref name="arguments"/> and returns what it printed; kills it after <paramref name="timeout"/>.</summary>
     public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] arguments) =>
         Execute(typeof(TestProgram).Assembly.Location, timeout, arguments);
@@ -36,6 +38,24 @@ public static class TestProgram
         {
             if (interruptAfter(line)) ProcessSignals.Interrupt(process.Id);
         });
+
+    /// <summary>
+    /// Starts the instrument's own program and leaves it running: the test types into it, waits for
+    /// what it prints, and ends it (<see cref="RunningTerrain"/>).
+    /// </summary>
+    public static RunningTerrain StartTerrain(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "exec", Terrain }.Concat(arguments))
+            start.ArgumentList.Add(argument);
+        return new RunningTerrain(Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet"));
+    }
 
     private static string Terrain => Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll");
 
@@ -82,4 +102,72 @@ public static class TestProgram
     private static string DotnetHost() =>
         Environment.ProcessPath is string path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
         : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+}
+
+/// <summary>The instrument's program running beside a test: what it printed so far, typing into it, waiting for a line.</summary>
+public sealed class RunningTerrain : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _printed = new();
+    private readonly Task _output, _error;
+
+    internal RunningTerrain(Process process)
+    {
+        _process = process;
+        _output = Task.Run(() => Collect(process.StandardOutput));
+        _error = Task.Run(() => Collect(process.StandardError));
+    }
+
+    /// <summary>Everything printed so far, standard output and error interleaved as they came.</summary>
+    public string Printed
+    {
+        get { lock (_printed) return _printed.ToString(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Type(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Waits until a line printed after <paramref name="from"/> characters of <see cref="Printed"/> contains <paramref name="text"/>; the failure says what was printed.</summary>
+    public void WaitFor(string text, TimeSpan timeout, int from = 0)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            string printed = Printed;
+            if (printed.IndexOf(text, Math.Min(from, printed.Length), StringComparison.Ordinal) >= 0) return;
+            if (_process.HasExited) break;
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"terrain did not print '{text}' within {timeout.TotalSeconds} s{(_process.HasExited ? $" (it exited with {_process.ExitCode})" : "")}; it printed:\n{Printed}");
+    }
+
+    /// <summary>Types `quit` and waits for the exit code.</summary>
+    public int Quit(TimeSpan timeout)
+    {
+        Type("quit");
+        if (!_process.WaitForExit(timeout)) throw new TimeoutException($"terrain did not quit within {timeout.TotalSeconds} s; it printed:\n{Printed}");
+        Task.WaitAll(_output, _error);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+
+    private void Collect(StreamReader reader)
+    {
+        while (reader.ReadLine() is string line)
+            lock (_printed) _printed.AppendLine(line);
+    }
 }
