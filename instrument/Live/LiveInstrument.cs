@@ -79,32 +79,32 @@ public sealed class LiveInstrument : IDisposable
     public void Start()
     {
         // Fill the queue before the device asks for its first buffer, so the start is not an underrun.
-        _synthThread.Start(WarmUp);
+        _synthThread.Start(() => WarmUp(Synth, Settings.Frames));
         var patience = System.Diagnostics.Stopwatch.StartNew();
         while (_ring.Count < _synthThread.AheadFrames && patience.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(1);
         Output.Start();
     }
 
     /// <summary>
-    /// Plays a chord of every voice on the instrument's own synth, on the synth thread before its
-    /// first block, into a throwaway block, so every path of a voice (a note, notes joining it,
-    /// glide, release) is compiled and every voice's decoder has run on this thread before the first
-    /// real notes need them in time (a neural voice's first frames on a thread are slower). It ends
+    /// Plays a chord of every voice on <paramref name="synth"/>, on the synth thread before its
+    /// first block, into a throwaway block of <paramref name="blockFrames"/>, so every path of a voice
+    /// (a note, notes joining it, glide, release) is compiled and every voice's decoder has run on this
+    /// thread before the first real notes need them in time (a neural voice's first frames on a thread are slower). It ends
     /// with the synth as a fresh one: a few seconds of audio at most, rendered far faster than real time.
     /// </summary>
-    private void WarmUp()
+    public static void WarmUp(Synth synth, int blockFrames)
     {
-        var block = new float[Settings.Frames * Settings.Channels];
-        var cursors = Synth.Cursors;
+        var block = new float[blockFrames * synth.OutputChannels];
+        var cursors = synth.Cursors;
         for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Move(i, -8f + i, 0f, 0.2f);
         // A heavy model starts a chord's notes over several blocks (VoiceBank.Update).
-        for (int i = 0; i < 200 && Synth.SoundingVoices < CursorBoard.Capacity; i++) Synth.Render(block);
-        for (int i = 0; i < 20; i++) Synth.Render(block);
+        for (int i = 0; i < 200 && synth.SoundingVoices < CursorBoard.Capacity; i++) synth.Render(block);
+        for (int i = 0; i < 20; i++) synth.Render(block);
         for (int i = 0; i < CursorBoard.Capacity; i++) cursors.Release(i);
         // Until the synth is as it was: silent, the limiter back at unity (a second or two if the chord
         // was limited), the resampler's history empty; then a note sounds as in a fresh synth's render.
-        for (int i = 0; i < 4000 && (Synth.SoundingVoices > 0 || Synth.Limiting); i++) Synth.Render(block);
-        for (int i = 0; i < 20; i++) Synth.Render(block);
+        for (int i = 0; i < 4000 && (synth.SoundingVoices > 0 || synth.Limiting); i++) synth.Render(block);
+        for (int i = 0; i < 20; i++) synth.Render(block);
     }
 
     /// <summary>

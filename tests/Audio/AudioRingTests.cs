@@ -144,9 +144,10 @@ public sealed class AudioRingTests
 
     /// <summary>
     /// The C callback PortAudio calls, called here directly as the device would: it plays what the
-    /// ring holds, silence and an underrun for what it lacks (early when it came too soon after the
-    /// callback before), counts frames, records where its first frame is heard and when it ran, and
-    /// wakes a writer waiting for space.
+    /// ring holds, silence and an underrun for what it lacks, counts frames and the host's underflow
+    /// flags, records where its first frame is heard and when it ran (on the machine's clock), and
+    /// wakes a writer waiting for space. (What it does with a block is the core every device shares,
+    /// tested on simulated time below.)
     /// </summary>
     [Fact]
     public unsafe void The_callback_plays_the_ring_and_counts_what_it_lacks()
@@ -155,11 +156,11 @@ public sealed class AudioRingTests
         var output = new float[2 * 128];
         var time = new PortAudio.StreamCallbackTimeInfo[1];
         var play = NativeAudio.PlayCallback;
-        int Play()
+        int Play(nuint status = 0)
         {
             fixed (float* samples = output)
             fixed (PortAudio.StreamCallbackTimeInfo* info = time)
-                return play(null, samples, 128, info, 0, (void*)ring.Native);
+                return play(null, samples, 128, info, status, (void*)ring.Native);
         }
 
         Assert.False(ring.TryGetLastRead(out _, out _));
@@ -193,12 +194,114 @@ public sealed class AudioRingTests
         Assert.True(ring.TryGetLastRead(out first, out _));
         Assert.Equal(128, first);
 
-        // Told the rate, it counts the underruns of callbacks less than half a period (1.3 ms) after the one before as early.
-        Assert.Equal(0, ring.EarlyUnderrunCount);
-        ring.SetSampleRate(48000);
-        Thread.Sleep(5);
-        Play();
-        Play();
-        Assert.Equal((4, 1), (ring.UnderrunCount, ring.EarlyUnderrunCount));
+        // PortAudio's output-underflow flag (paOutputUnderflow) is a gap the host tells of.
+        Assert.Equal(0, ring.UnderflowFlags);
+        Play(status: 0x4);
+        Assert.Equal(1, ring.UnderflowFlags);
+    }
+
+    /// <summary>
+    /// A quarter of a second of tone, then nothing more: the device plays the tone, then silence,
+    /// and from the block that ran dry on every block is one underrun (none early: each came a
+    /// period after the one before).
+    /// </summary>
+    [Fact]
+    public void A_starved_ring_plays_silence_and_counts_each_short_block()
+    {
+        const int Rate = 48000;
+        using var ring = new AudioRing(16384, 1);
+        var tone = Signals.Sine(1000, Rate, Rate / 4);
+        Assert.Equal(Rate / 4, ring.Write(tone));
+        var device = new SimulatedDevice(ring, Rate, periodFrames: 128, seconds: 0.5, patient: false);
+
+        device.Play(Rate / 2 / 128);
+
+        Assert.Equal(tone, device.Played[..tone.Length].ToArray());
+        Assert.Equal(-1, device.Played[tone.Length..].IndexOfAnyExcept(0f));
+        // 93 whole blocks of tone; the 94th has 96 frames of it.
+        Assert.Equal((Rate / 2 / 128 - 93L, 0L), (ring.UnderrunCount, ring.EarlyUnderrunCount));
+        Assert.Equal(Rate / 2 / 128 * 128, ring.FramesPlayed);
+    }
+
+    /// <summary>
+    /// A device that stalls and then catches up (blocks back to back, as JACK's dummy driver does
+    /// after it ran late) finds the ring short: those underruns are counted early, since they came
+    /// less than half a period after the callback before, and the synth is not to blame for them.
+    /// A stall alone is no underrun, and a block a period after the one before is not early.
+    /// </summary>
+    [Fact]
+    public void Underruns_of_a_device_catching_up_are_counted_early()
+    {
+        using var ring = new AudioRing(1024, 2);
+        ring.Write(new float[2 * 3 * 128]);
+        var device = new SimulatedDevice(ring, 48000, periodFrames: 128, seconds: 0.1, patient: false);
+
+        device.Play(2);
+        device.Stall(4);
+        Assert.Equal(0, ring.UnderrunCount);
+        device.CatchUp(3);   // the last queued block, then two back to back with nothing left
+        Assert.Equal((2L, 2L), (ring.UnderrunCount, ring.EarlyUnderrunCount));
+        device.Play(1);
+        Assert.Equal((3L, 2L), (ring.UnderrunCount, ring.EarlyUnderrunCount));
+    }
+
+    /// <summary>
+    /// A gap the host flags (a JACK xrun, PortAudio's underflow flag) is counted apart from
+    /// underruns, which are the ring's: a block the ring held is played all the same.
+    /// </summary>
+    [Fact]
+    public void A_gap_the_host_flags_is_counted_apart_from_underruns()
+    {
+        using var ring = new AudioRing(1024, 1);
+        ring.Write(Signals.Sine(440, 48000, 3 * 128));
+        var device = new SimulatedDevice(ring, 48000, periodFrames: 128, seconds: 0.1, patient: true);
+
+        device.Play(1);
+        device.FlagGap();
+        device.Play(2);
+
+        Assert.Equal((1L, 0L, 3 * 128L), (ring.UnderflowFlags, ring.UnderrunCount, ring.FramesPlayed));
+        Assert.Equal(Signals.Sine(440, 48000, 3 * 128), device.Played.ToArray());
+    }
+
+    /// <summary>
+    /// The clock the core records is the device's: where each block starts in the ring, when its
+    /// callback began (here simulated, exactly a period apart) and when its first frame is heard.
+    /// </summary>
+    [Fact]
+    public void The_core_records_the_devices_clock()
+    {
+        using var ring = new AudioRing(1024, 2);
+        ring.Write(new float[2 * 3 * 128]);
+        var device = new SimulatedDevice(ring, 48000, periodFrames: 128, seconds: 0.1, patient: true);
+        long start = device.Now;
+
+        device.Play(3);
+
+        Assert.True(ring.TryReadClock(out long frame, out double heardAt, out long began));
+        Assert.Equal((256L, start + 2 * 128 * 1_000_000_000L / 48000), (frame, began));
+        Assert.Equal((began + 128 * 1_000_000_000L / 48000) / 1e9, heardAt);
+        Assert.Equal(start + 3 * 128 * 1_000_000_000L / 48000, device.Now);
+    }
+
+    /// <summary>The core a device's callback calls allocates nothing: it is C, and so is the simulated device's path to it.</summary>
+    [Fact]
+    public void A_device_pulling_blocks_allocates_nothing()
+    {
+        using var ring = new AudioRing(1024, 2);
+        var block = new float[2 * 128];
+        var device = new SimulatedDevice(ring, 48000, periodFrames: 128, seconds: 3, patient: true);
+        ring.Write(block);
+        device.Play(1);
+
+        Assert.Equal(0, Allocations.Of(() =>
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                ring.Write(block);
+                device.Play(1);
+            }
+            device.CatchUp(10);   // and underruns: nothing is left
+        }));
     }
 }

@@ -30,36 +30,50 @@ public sealed class JackServerTests
 
     /// <summary>
     /// The latency measurement's recorder (Support/JackMonitorRecorder) hears exactly what is
-    /// played, and places each sample in the server's clock: a period apart from cycle to cycle,
-    /// and the last cycle shortly before the moment it stopped.
+    /// played, and places each sample in the server's clock: cycles a period apart, and the last
+    /// one before the moment it stopped. A take during which the server logged a late
+    /// cycle (which misses or repeats a period whatever the recorder does) is taken again, five
+    /// times at most.
     /// </summary>
     [JackFact]
     public void The_monitor_recorder_hears_what_is_played_in_the_servers_clock()
     {
         const int Rate = 48000;
         using var server = JackServer.Start();
-        using var ring = new AudioRing(Rate, 2);
         var tone = Signals.Sine(440, Rate, Rate / 2, amplitude: 0.5);
         var interleaved = new float[2 * tone.Length];
         for (int i = 0; i < tone.Length; i++) interleaved[2 * i] = tone[i];
-        ring.Write(interleaved);
-        using var recorder = new JackMonitorRecorder(seconds: 2);
-        using var output = AudioOutput.Open(ring, Rate);
 
-        recorder.Start();
-        output.Start();
-        Thread.Sleep(700);
-        output.Stop();
-        var recorded = recorder.Stop();
-        ulong stopped = JackMonitorRecorder.Now();
+        for (int attempt = 1; ; attempt++)
+        {
+            int logged = server.Logged().Length;
+            using var ring = new AudioRing(Rate, 2);
+            ring.Write(interleaved);
+            using var recorder = new JackMonitorRecorder(seconds: 2);
+            using var output = AudioOutput.Open(ring, Rate);
+            recorder.Start();
+            output.Start();
+            Thread.Sleep(700);
+            output.Stop();
+            var recorded = recorder.Stop();
+            ulong stopped = JackMonitorRecorder.Now();
+            string log = server.Logged()[logged..];
+            var (serverLate, clientLate) = JackServer.Xruns(log);
 
-        int first = Array.FindIndex(recorded, sample => sample != 0f);
-        Assert.True(first >= 0, "the tone was not recorded");
-        // The sine's first sample is 0.
-        Assert.Equal(tone[1..], recorded.AsSpan(first, tone.Length - 1).ToArray());
-        Assert.Equal(1e6 * server.Period / Rate, recorder.MomentOf(first + server.Period) - recorder.MomentOf(first), tolerance: 50);
-        double lastCycle = recorder.MomentOf(recorded.Length - server.Period);
-        Assert.InRange(stopped - lastCycle, 0, 100_000);
+            int first = Array.FindIndex(recorded, sample => sample != 0f);
+            Assert.True(first >= 0, "the tone was not recorded");
+            bool exact = recorded.AsSpan(first, tone.Length - 1).SequenceEqual(tone.AsSpan(1));
+            if (!exact && serverLate + clientLate > 0 && attempt < 5) continue;
+            // The sine's first sample is 0.
+            Assert.True(exact, $"take {attempt}: the recording is not the tone; the server's log of the take: {log}");
+            // Cycles a period apart on average: each one's own moment is when the server woke for it, a little late on a busy machine.
+            long lastFrame = recorded.Length - server.Period;
+            double span = recorder.MomentOf(lastFrame) - recorder.MomentOf(0);
+            Assert.InRange(span, 0.9 * lastFrame * 1e6 / Rate, 1.1 * lastFrame * 1e6 / Rate);
+            double lastCycle = recorder.MomentOf(recorded.Length - server.Period);
+            Assert.True(lastCycle <= stopped, $"the last cycle is placed {lastCycle - stopped} µs after the recorder stopped");
+            return;
+        }
     }
 
     /// <summary>A server left running by a test process that died (a crash) is stopped by the next one.</summary>
