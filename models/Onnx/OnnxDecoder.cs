@@ -44,7 +44,7 @@ internal sealed class OnnxDecoder : IStreamingDecoder, IBatchDecoder
     public void Reset()
     {
         foreach (var set in _states)
-            foreach (var state in set) Array.Clear(state.Data);
+            foreach (var state in set) state.Data.Clear();
         _turn = 0;
     }
 

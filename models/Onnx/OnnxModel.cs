@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace LatentTerrain.Models.Onnx;
 
@@ -93,12 +94,13 @@ public sealed class OnnxModel : IAutoencoder, IBatchDecoding
         if (frames == 0) return [];
         using var input = OnnxRuntime.Tensor.Create(_encoder.Path, 1, Channels, frames * Ratio);
         using var output = OnnxRuntime.Tensor.Create(_encoder.Path, 1, LatentSize, frames);
-        for (int c = 0; c < Channels; c++) audio.Slice(c * samples, frames * Ratio).CopyTo(input.Data.AsSpan(c * frames * Ratio));
+        for (int c = 0; c < Channels; c++) audio.Slice(c * samples, frames * Ratio).CopyTo(input.Data[(c * frames * Ratio)..]);
         using (var call = new OnnxRuntime.Call(_encoder, [(AudioOutput, input)], [(LatentInput, output)])) call.Run();
         ModelException.ThrowIfNotFinite(_encoder.Path, output.Data, "the encoder");
+        var planar = output.Data;
         var rows = new float[frames * LatentSize];
         for (int d = 0; d < LatentSize; d++)
-            for (int f = 0; f < frames; f++) rows[f * LatentSize + d] = output.Data[d * frames + f];
+            for (int f = 0; f < frames; f++) rows[f * LatentSize + d] = planar[d * frames + f];
         return rows;
     }
 
@@ -126,7 +128,7 @@ public sealed class OnnxModel : IAutoencoder, IBatchDecoding
             if (input.Name != LatentInput && !input.Name.StartsWith(StateIn, StringComparison.Ordinal))
                 Problem($"unexpected input '{input.Name}' (a decoder takes '{LatentInput}' and {StateIn}* state tensors only)");
         foreach (var tensor in _decoder.Inputs.Concat(_decoder.Outputs))
-            if (tensor.ElementType != OnnxRuntime.ElementFloat) Problem($"'{tensor.Name}' is not a float tensor");
+            if (tensor.ElementType != TensorElementType.Float) Problem($"'{tensor.Name}' is not a float tensor");
         if (latent.Shape.Length != 3 || audio.Shape.Length != 3)
             Problem($"'{LatentInput}' and '{AudioOutput}' must be [batch, channels, time]; they are {latent} and {audio}");
 

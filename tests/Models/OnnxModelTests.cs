@@ -4,7 +4,7 @@ using LatentTerrain.Tests.Support;
 
 namespace LatentTerrain.Tests.Models;
 
-/// <summary>The test decoder exported to ONNX with explicit state, through our ONNX Runtime binding, against PyTorch.</summary>
+/// <summary>The test decoder exported to ONNX with explicit state, through ONNX Runtime's NuGet package, against PyTorch.</summary>
 public class OnnxModelTests
 {
     private static TestModels.TorchAnswers Torch => TestModels.Torch;
@@ -71,6 +71,16 @@ public class OnnxModelTests
     {
         using var model = OnnxModel.Open(TestModels.File("streaming.onnx"));
         ModelAssert.DecodesWithoutAllocating(model);
+    }
+
+    /// <summary>The .NET host finds the package's library in the program's folder: set-up fetches nothing of its own for ONNX.</summary>
+    [PeerFact]
+    public void OnnxRuntimeIsTheNuGetPackagesLibraryNextToTheProgram()
+    {
+        using var model = OnnxModel.Open(TestModels.File("streaming.onnx"));
+        string library = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libonnxruntime.so");
+        Assert.Contains(File.ReadLines("/proc/self/maps"), line => line.EndsWith(library, StringComparison.Ordinal));
+        Assert.DoesNotContain("npm", File.ReadAllText(Path.Combine(Paths.Repository, "scripts", "setup")));
     }
 
     [PeerFact]
