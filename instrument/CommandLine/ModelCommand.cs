@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using LatentTerrain.Models;
+using LatentTerrain.Models.TorchScript;
 using Spectre.Console;
 
 namespace LatentTerrain.Instrument.CommandLine;
@@ -41,7 +42,10 @@ internal static class ModelCommand
 
             using var model = Models.Open(path, sampleRate: null, modelRate: result.GetValue(modelRate));
             console.WriteLine($"latent size {model.LatentSize}, ratio {model.Ratio} ({model.SampleRate / (double)model.Ratio:F1} frames/s), " +
-                $"{model.SampleRate} Hz, {model.Channels} channel{(model.Channels == 1 ? "" : "s")}");
+                $"{model.SampleRate} Hz, {Channels(model.Channels)}");
+            // nn~ takes each method on its own: an encoder may take other channels than the decoder returns.
+            if (model is TorchScriptModel { EncoderChannels: int encoder } && encoder != model.Channels)
+                console.WriteLine($"encode takes {Channels(encoder)}: sound is mixed down or spread to it");
             var (frames, elapsed) = TimeDecoding(model, length);
             double audioSeconds = frames * (double)model.Ratio / model.SampleRate;
             console.WriteLine($"decode: {audioSeconds:F2} s of audio in {elapsed.TotalMilliseconds:F1} ms ({elapsed.TotalMilliseconds / frames:F3} ms a frame), " +
@@ -50,6 +54,8 @@ internal static class ModelCommand
         });
         return command;
     }
+
+    private static string Channels(int count) => $"{count} channel{(count == 1 ? "" : "s")}";
 
     /// <summary>Decodes slowly changing random latents, one frame at a time as a voice does, after a few frames of warm-up.</summary>
     private static (int Frames, TimeSpan Elapsed) TimeDecoding(IAutoencoder model, double seconds)

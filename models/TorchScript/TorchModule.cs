@@ -43,11 +43,32 @@ internal sealed unsafe partial class TorchModule : IDisposable
         {
             string error = LastError();
             handle.Dispose();
-            throw new ModelException(path, error.Contains("zip archive", StringComparison.Ordinal) || error.Contains("archive", StringComparison.Ordinal)
-                ? $"not a TorchScript archive, or a damaged one ({error})"
-                : $"libtorch cannot load it ({error})");
+            throw new ModelException(path, LoadProblem(path, error));
         }
         return new TorchModule(path, handle);
+    }
+
+    /// <summary>The version of the libtorch the host was built against ("1.13.0" with Debian's).</summary>
+    public static string LibTorchVersion => Marshal.PtrToStringUTF8(Native.lt_torch_version()) ?? "unknown";
+
+    /// <summary>
+    /// libtorch's refusal in a sentence. An operator it does not know means a newer torch exported
+    /// the model (nn~'s rule: its libtorch must be at least the exporting torch): the way out is the
+    /// host built against a newer libtorch, which LIBTORCH names.
+    /// </summary>
+    private static string LoadProblem(string path, string error)
+    {
+        const string unknownOperator = "Unknown builtin op: ";
+        if (error.StartsWith(unknownOperator, StringComparison.Ordinal))
+        {
+            string name = error[unknownOperator.Length..].TrimEnd('.', ' ');
+            string exporter = TorchArchive.Exporter(path) is string torch ? $"; it was exported by {torch}" : "";
+            return $"uses the operator {name}, which libtorch {LibTorchVersion} (the TorchScript host's) lacks{exporter}: " +
+                "build the host against a libtorch at least as new as the torch that exported it, LIBTORCH=/path/to/libtorch ./terrain (README, Set-up)";
+        }
+        return error.Contains("archive", StringComparison.Ordinal)
+            ? $"not a TorchScript archive, or a damaged one ({error})"
+            : $"libtorch cannot load it ({error})";
     }
 
     /// <summary>
@@ -164,6 +185,9 @@ internal sealed unsafe partial class TorchModule : IDisposable
     {
         [LibraryImport(Library)]
         public static partial nint lt_last_error();
+
+        [LibraryImport(Library)]
+        public static partial nint lt_torch_version();
 
         [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
         public static partial ModuleHandle lt_load(string path);

@@ -4,8 +4,8 @@ namespace LatentTerrain.Models.TorchScript;
 
 /// <summary>
 /// An nn~ model (a TorchScript <c>.ts</c> file, as RAVE, Music2Latent or Stable Audio codec exports
-/// are) as an autoencoder: latent size and ratio from <c>decode_params</c> (checked against
-/// <c>encode_params</c>), channels from the decoder's output, sample rate from the model
+/// are) as an autoencoder: latent size and ratio from <c>decode_params</c> (<c>encode_params</c> must
+/// agree on them, its channels may differ), channels from the decoder's output, sample rate from the model
 /// (<c>get_sample_rate</c> or a <c>sample_rate</c>/<c>sampling_rate</c>/<c>sr</c> attribute) or else
 /// <see cref="ModelOptions"/>. Opening runs one frame of silence through the decoder (and one
 /// frame through the encoder) so that a model that returns the wrong shape or NaN fails here, not
@@ -48,8 +48,11 @@ public sealed class TorchScriptModel : IAutoencoder, IBatchDecoding
             if (decode.OutRatio != 1)
                 throw new ModelException(path, $"decode_params say decode returns audio at ratio {decode.OutRatio}; an autoencoder's decoder returns audio (ratio 1)");
             var encode = methods.Contains("encode") ? module.Method("encode") : (ModelMethod?)null;
-            if (encode is { } e && (e.InChannels != decode.OutChannels || e.InRatio != 1 || e.OutChannels != decode.InChannels || e.OutRatio != decode.InRatio))
-                throw new ModelException(path, $"encode_params [{e.InChannels}, {e.InRatio}, {e.OutChannels}, {e.OutRatio}] do not mirror decode_params [{decode.InChannels}, {decode.InRatio}, {decode.OutChannels}, {decode.OutRatio}]");
+            // As nn~ does, each method is taken on its own: the encoder may take other channels than the
+            // decoder returns (a mono encoder, a stereo decoder), but its latents must be the decoder's.
+            if (encode is { } e && (e.InRatio != 1 || e.OutChannels != decode.InChannels || e.OutRatio != decode.InRatio))
+                throw new ModelException(path, $"encode_params [{e.InChannels}, {e.InRatio}, {e.OutChannels}, {e.OutRatio}] do not match decode_params [{decode.InChannels}, {decode.InRatio}, {decode.OutChannels}, {decode.OutRatio}]: " +
+                    "encode must take audio (ratio 1) to the latent size and ratio that decode takes");
             var model = new TorchScriptModel(module, decode, encode);
             model.Probe();
             model.SampleRate = options.ResolveSampleRate(path, DeclaredSampleRate(module));
@@ -80,23 +83,34 @@ public sealed class TorchScriptModel : IAutoencoder, IBatchDecoding
     public int Ratio => Decode.InRatio;
     public int SampleRate { get; private set; }
     public int Channels => Decode.OutChannels;
+    /// <summary>The channels encode takes (encode_params), which may differ from <see cref="Channels"/>; null without an encoder.</summary>
+    public int? EncoderChannels => _encode?.InChannels;
     public bool CanEncode => _encode is not null;
 
     /// <summary>
-    /// Encodes in one call, from a fresh state. The audio is cut to whole frames first.
+    /// Encodes in one call, from a fresh state. The audio (<see cref="Channels"/> channels) is cut to
+    /// whole frames, then mixed down or spread to the encoder's channels: encoder channel e averages
+    /// the channels c with c % encoderChannels == e, or copies channel e % channels.
     /// </summary>
     /// <exception cref="ModelException">The model has no encode method, or it failed.</exception>
     public float[] Encode(ReadOnlySpan<float> audio)
     {
-        if (_encode is null) throw new ModelException(Path, "no encode method, so it cannot encode sound");
+        if (_encode is not { InChannels: int encoderChannels }) throw new ModelException(Path, "no encode method, so it cannot encode sound");
         if (audio.Length % Channels != 0) throw new ArgumentException($"{audio.Length} samples are not a whole number of {Channels}-channel frames", nameof(audio));
-        int samples = audio.Length / Channels, frames = samples / Ratio;
+        int samples = audio.Length / Channels, frames = samples / Ratio, length = frames * Ratio;
         if (frames == 0) return [];
-        var input = new float[Channels * frames * Ratio];
-        for (int c = 0; c < Channels; c++) audio.Slice(c * samples, frames * Ratio).CopyTo(input.AsSpan(c * frames * Ratio));
+        var input = new float[encoderChannels * length];
+        for (int c = 0; c < Math.Max(Channels, encoderChannels); c++)
+        {
+            int from = c % Channels, to = c % encoderChannels;
+            float weight = Channels > encoderChannels ? 1f / ((Channels - to + encoderChannels - 1) / encoderChannels) : 1f;
+            var source = audio.Slice(from * samples, length);
+            var target = input.AsSpan(to * length, length);
+            for (int t = 0; t < length; t++) target[t] += weight * source[t];
+        }
         var planar = new float[LatentSize * frames];
         _module.Reset();
-        _module.Run(EncodeMethod, input, 1, Channels, frames * Ratio, planar, LatentSize, frames);
+        _module.Run(EncodeMethod, input, 1, encoderChannels, length, planar, LatentSize, frames);
         _module.Reset();
         ModelException.ThrowIfNotFinite(Path, planar, "encode");
         var rows = new float[frames * LatentSize];

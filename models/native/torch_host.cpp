@@ -5,6 +5,7 @@
 
 #include <ATen/Parallel.h>
 #include <torch/script.h>
+#include <torch/version.h>
 
 #include <atomic>
 #include <cstring>
@@ -39,10 +40,13 @@ void apply_threads() {
   }
 }
 
-// libtorch's own messages carry a C++ backtrace and sometimes several lines: keep the first.
+// libtorch's own messages carry a C++ backtrace and sometimes several lines: keep the first that
+// says something (TorchScript's compile errors start with an empty one).
 std::string first_line(const std::string& text) {
-  auto end = text.find('\n');
-  return end == std::string::npos ? text : text.substr(0, end);
+  auto start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return "";
+  auto end = text.find('\n', start);
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 template <typename Result, typename Work>
@@ -89,8 +93,20 @@ std::vector<std::string> methods_from_params(torch::jit::Module& module) {
   return names;
 }
 
+// A tensor attribute as its shape, type and range: nn~'s wavetable.ts holds thousands of values.
+std::string tensor_summary(const at::Tensor& tensor) {
+  std::ostringstream text;
+  text << "tensor " << shape_of(tensor.sizes()) << ' ' << c10::toString(tensor.scalar_type());
+  if (tensor.numel() > 0 && !c10::isComplexType(tensor.scalar_type())) {
+    auto values = tensor.detach().to(torch::kDouble);
+    text << ", range " << values.min().item<double>() << " .. " << values.max().item<double>();
+  }
+  return text.str();
+}
+
 std::string text_of(const c10::IValue& value) {
   if (value.isString()) return value.toStringRef();
+  if (value.isTensor()) return tensor_summary(value.toTensor());
   if (value.isBool()) return value.toBool() ? "true" : "false";
   std::ostringstream text;
   text << value;
@@ -126,6 +142,8 @@ c10::IValue parse_like(const c10::IValue& current, const std::string& text) {
 extern "C" {
 
 const char* lt_last_error(void) { return last_error.c_str(); }
+
+const char* lt_torch_version(void) { return TORCH_VERSION; }
 
 lt_model* lt_load(const char* path) {
   return guarded<lt_model*>(nullptr, [&] {

@@ -1,4 +1,4 @@
-/* The TorchScript host's C interface: what models/TorchScript/TorchHost.cs binds.
+/* The TorchScript host's C interface: what models/TorchScript/TorchModule.cs binds.
  *
  * Errors: a function that fails returns NULL or -1 and leaves a one-line message, readable with
  * lt_last_error() on the same thread until that thread's next call. No C++ exception ever
@@ -17,6 +17,9 @@ typedef struct lt_model lt_model;
 
 /* The message of this thread's last failure ("" when none). */
 LT_EXPORT const char* lt_last_error(void);
+
+/* The version of the libtorch the host was built against, for example "1.13.0". */
+LT_EXPORT const char* lt_torch_version(void);
 
 /* Loads a TorchScript archive (torch.jit.save) on the CPU, in eval mode. NULL on failure. */
 LT_EXPORT lt_model* lt_load(const char* path);
@@ -41,7 +44,7 @@ LT_EXPORT int lt_attribute_count(const lt_model* model);
 LT_EXPORT const char* lt_attribute_name(const lt_model* model, int index);
 
 /* An attribute's value as text: `get_<name>()` when the model has that method, else the module
- * attribute `<name>`. Writes at most size bytes with the terminating zero. Returns the text's
+ * attribute `<name>`; a tensor as its shape, type and range ("tensor [1, 4096] Float, range -1 .. 1"). Writes at most size bytes with the terminating zero. Returns the text's
  * length, or -1 when there is no such attribute (or it cannot be read). */
 LT_EXPORT int lt_get_attribute(lt_model* model, const char* name, char* value, size_t size);
 

@@ -16,8 +16,20 @@ public class ModelCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("decode           8 / 256    ->     2 / 1", result.Output);
         Assert.Contains("gain = 1.", result.Output);
+        Assert.Contains("table = tensor [1, 4096] Float, range -1 .. 1", result.Output);
         Assert.Contains("latent size 8, ratio 256 (187.5 frames/s), 48000 Hz, 2 channels", result.Output);
         Assert.Matches(@"decode: 0\.5\d s of audio in [\d.]+ ms .*x real time", result.Output);
+    }
+
+    [PeerFact]
+    public void ShowsAModelWhoseEncoderTakesOtherChannelsThanItsDecoderReturns()
+    {
+        var result = CommandResult.Run("model", TestModels.File("mono_encoder_r44100.ts"), "--seconds", "0.5");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("encode           1 / 1      ->     8 / 256", result.Output);
+        Assert.Contains("decode           8 / 256    ->     2 / 1", result.Output);
+        Assert.Contains("latent size 8, ratio 256 (172.3 frames/s), 44100 Hz, 2 channels", result.Output);
+        Assert.Contains("encode takes 1 channel: sound is mixed down or spread to it", result.Output);
     }
 
     [PeerFact]
@@ -96,6 +108,29 @@ public class ModelCommandTests
         var loaded = DatasetFile.Load(dataset);
         Assert.Equal(8, loaded.LatentSize);
         Assert.Equal(44100 / 256, loaded.Trajectories[0].Latents.Count);
+    }
+
+    /// <summary>A mono encoder before a stereo decoder: renders are stereo, and stereo and mono files both encode.</summary>
+    [PeerFact]
+    public void AModelWithAMonoEncoderAndAStereoDecoderRendersStereoAndEncodesStereoAndMonoFiles()
+    {
+        string model = TestModels.File("mono_encoder_r44100.ts"), gesture = Path.Combine(_folder, "g.csv"), render = Path.Combine(_folder, "r.wav");
+        File.WriteAllLines(gesture, ["time_s,cursor,x,y,pressure", "0,0,-8,0,0.9", "0.5,0,8,1,0"]);
+        var result = CommandResult.Run("render", "-g", gesture, "-o", render, "--model", model, "--seconds", "0.5");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var audio = AudioFile.Read(render);
+        Assert.Equal((44100, 2), (audio.SampleRate, audio.Channels));
+        Assert.True(Spectrum.Rms(audio.Channel(1)) > 1e-3, "the second channel is silent");
+
+        foreach (int channels in new[] { 2, 1 })
+        {
+            string sound = Path.Combine(_folder, $"{channels}.wav"), dataset = Path.Combine(_folder, $"{channels}.json");
+            var tone = Enumerable.Range(0, channels * 44100).Select(i => 0.3f * MathF.Sin(i % 44100 * 0.05f)).ToArray();
+            AudioFile.Write(sound, new AudioBuffer(44100, channels, tone));
+            result = CommandResult.Run("encode", "-a", sound, "-o", dataset, "--model", model);
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Equal(44100 / 256, DatasetFile.Load(dataset).Trajectories[0].Latents.Count);
+        }
     }
 
     [PeerFact]

@@ -138,10 +138,37 @@ public class TorchScriptModelTests
 
         var attributes = TorchScriptModel.Describe(TestModels.File("attributes.ts"));
         Assert.Equal(["encode", "decode"], attributes.Methods.Select(m => m.Name));
-        Assert.Equal(["sample_rate=48000", "gain=1.", "mode=plain"], attributes.Attributes.Select(a => $"{a.Key}={a.Value}"));
+        Assert.Equal(["sample_rate=48000", "gain=1.", "mode=plain", "table=tensor [1, 4096] Float, range -1 .. 1"], attributes.Attributes.Select(a => $"{a.Key}={a.Value}"));
 
         var forward = TorchScriptModel.Describe(TestModels.File("forward_only.ts"));
         Assert.Equal([new ModelMethod("forward", 1, 1, 1, 1)], forward.Methods);
+    }
+
+    /// <summary>nn~ takes each method on its own: a mono encoder before a stereo decoder encodes the mix-down of what it is given.</summary>
+    [PeerFact]
+    public void AnEncoderOfOtherChannelsThanTheDecoderEncodesTheMixDown()
+    {
+        using var model = TorchScriptModel.Open(TestModels.File("mono_encoder_r44100.ts"));
+        Assert.Equal((8, 256, 2, 1), (model.LatentSize, model.Ratio, model.Channels, model.EncoderChannels));
+        ModelAssert.Near(Torch.StereoDecoded, ModelAssert.StreamFrames(model, Torch.Latents));
+        ModelAssert.Near(Torch.Encoded, model.Encode([.. Torch.Audio, .. Torch.Audio]));
+        ModelAssert.Near(Torch.Encoded, model.Encode([.. Torch.Audio.Select(v => 2 * v), .. new float[Torch.Audio.Length]]));
+    }
+
+    /// <summary>
+    /// A model exported by torch 2.x with an operator libtorch 1.13 lacks (what a scripted
+    /// nn.MultiheadAttention calls) fails with one line saying what to do: build the host against a
+    /// libtorch at least as new as the exporting torch.
+    /// </summary>
+    [PeerFact]
+    public void AnOperatorThisLibtorchLacksIsNamedWithTheExportingTorchAndTheLibtorchRoute()
+    {
+        string path = TestModels.File("new_operator.ts");
+        var e = Assert.Throws<ModelException>(() => TorchScriptModel.Open(path));
+        Assert.Equal($"{path}: uses the operator aten::scaled_dot_product_attention, which libtorch {TorchModule.LibTorchVersion} (the TorchScript host's) lacks; " +
+            "it was exported by torch 2.1 or later (its archive, format 3, has a serialization id): " +
+            "build the host against a libtorch at least as new as the torch that exported it, LIBTORCH=/path/to/libtorch ./terrain (README, Set-up)", e.Message);
+        Assert.StartsWith("1.13", TorchModule.LibTorchVersion);
     }
 
     [PeerFact]
@@ -164,6 +191,7 @@ public class TorchScriptModelTests
     [InlineData("truncated.ts", "not a TorchScript archive")]
     [InlineData("forward_only.ts", "no decode method, so it cannot be played (its methods: forward)")]
     [InlineData("bad_params.ts", "decode_params has shape [3], not [4]")]
+    [InlineData("other_latent.ts", "encode_params [1, 1, 9, 256] do not match decode_params [8, 256, 1, 1]: encode must take audio (ratio 1) to the latent size and ratio that decode takes")]
     [InlineData("wrong_shape.ts", "decode returned shape [1, 1, 255], expected [1, 1, 256]")]
     [InlineData("nan.ts", "decode produced NaN or infinite values")]
     public void BrokenModelsFailWithOneLineNamingTheFile(string file, string problem)

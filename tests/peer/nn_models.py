@@ -9,9 +9,16 @@ writes into OUT_DIR:
                         methods are found from their `_params` buffers), no declared sample rate
                         (the file name says 44100)
   attributes.ts         the same weights, stereo, with nn~'s get_methods / get_attributes and
-                        get_/set_ methods: sample_rate (48000), gain (float), mode (string)
+                        get_/set_ methods: sample_rate (48000), gain (float), mode (string),
+                        table (a [1, 4096] tensor, as nn~'s wavetable.ts has, get_ only)
+  mono_encoder_r44100.ts  attributes.ts's stereo decoder with streaming_r44100.ts's mono encoder:
+                        encode_params [1, 1, 8, 256], decode_params [8, 256, 2, 1]
+  new_operator.ts       streaming_r44100.ts as torch >= 2.1 writes it, its decode ending in
+                        aten::scaled_dot_product_attention, which libtorch 1.13 lacks (its archive
+                        edited: Debian's torch 1.13 cannot export that operator itself)
   forward_only.ts       only `forward` (audio in, audio out): not an autoencoder
   bad_params.ts         decode_params holds 3 values instead of 4
+  other_latent.ts       encode_params say 9 latents, decode_params 8
   wrong_shape.ts        decode returns one sample too few per frame
   nan.ts                decode returns NaN
   not_an_archive.ts     text
@@ -87,7 +94,7 @@ class StreamingModel(nn.Module):
         super().__init__()
         self.core, self.encoder = core, encoder
         ratio, channels = core.ratio, core.channels
-        self.register_buffer("encode_params", torch.tensor([channels, 1, latent, ratio]))
+        self.register_buffer("encode_params", torch.tensor([encoder.conv.in_channels, 1, latent, ratio]))
         self.register_buffer("decode_params", torch.tensor([latent, ratio, channels, 1]))
         s1, s2, s3 = core.state_shapes(MAX_BATCH)
         self.register_buffer("cache1", torch.zeros(s1))
@@ -115,6 +122,7 @@ class AttributeModel(StreamingModel):
         super().__init__(core, encoder, latent)
         self.gain = 1.0
         self.mode = "plain"
+        self.table = torch.linspace(-1.0, 1.0, 4096).reshape(1, 4096)
 
     @torch.jit.export
     def get_methods(self):
@@ -122,7 +130,11 @@ class AttributeModel(StreamingModel):
 
     @torch.jit.export
     def get_attributes(self):
-        return ["sample_rate", "gain", "mode"]
+        return ["sample_rate", "gain", "mode", "table"]
+
+    @torch.jit.export
+    def get_table(self) -> torch.Tensor:
+        return self.table
 
     @torch.jit.export
     def get_sample_rate(self) -> int:
@@ -173,6 +185,12 @@ class BadParams(StreamingModel):
         self.decode_params = torch.tensor([latent, core.ratio, core.channels])
 
 
+class OtherLatent(StreamingModel):
+    def __init__(self, core, encoder, latent):
+        super().__init__(core, encoder, latent)
+        self.encode_params = torch.tensor([encoder.conv.in_channels, 1, latent + 1, core.ratio])
+
+
 class WrongShape(StreamingModel):
     @torch.jit.export
     def decode(self, z):
@@ -221,6 +239,29 @@ def set_metadata(onnx, path, properties):
     model = onnx.load(path)
     onnx.helper.set_model_props(model, {k: str(v) for k, v in properties.items()})
     onnx.save(model, path)
+
+
+def with_new_operator(source, target):
+    """The archive as torch >= 2.1 writes it (byteorder and .data/serialization_id records), decode
+    ending in aten::scaled_dot_product_attention: what a scripted torch 2.x nn.MultiheadAttention
+    calls. The edited code's debug record (source ranges of the old text) is left out."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as new:
+        root = old.namelist()[0].split("/")[0]
+        code = f"{root}/code/__torch__.py"
+        for name in old.namelist():
+            data = old.read(name)
+            if name == code + ".debug_pkl":
+                continue
+            if name == code:
+                text = data.decode()
+                if text.count("    return y\n") != 1:
+                    sys.exit(f"{code} of {source} has no single 'return y' to edit")
+                data = text.replace("    return y\n", "    return torch.scaled_dot_product_attention(y, y, y)\n").encode()
+            new.writestr(name, data)
+        new.writestr(f"{root}/byteorder", "little")
+        new.writestr(f"{root}/.data/serialization_id", "1403095712605616200409937051032722494953")
 
 
 def stream(module, z):
@@ -277,8 +318,12 @@ def main():
     with torch.no_grad():
         stereo_whole = torch.jit.load(out("attributes.ts")).decode(z)
 
+    torch.jit.script(StreamingModel(stereo, encoder, latent)).save(out("mono_encoder_r44100.ts"))
+    with_new_operator(out("streaming_r44100.ts"), out("new_operator.ts"))
+
     torch.jit.script(ForwardOnly()).save(out("forward_only.ts"))
     torch.jit.script(BadParams(mono, encoder, latent)).save(out("bad_params.ts"))
+    torch.jit.script(OtherLatent(mono, encoder, latent)).save(out("other_latent.ts"))
     torch.jit.script(WrongShape(mono, encoder, latent)).save(out("wrong_shape.ts"))
     torch.jit.script(NotANumber(mono, encoder, latent)).save(out("nan.ts"))
     with open(out("not_an_archive.ts"), "w") as f:

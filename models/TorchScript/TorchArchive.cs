@@ -1,0 +1,32 @@
+using System.IO.Compression;
+
+namespace LatentTerrain.Models.TorchScript;
+
+/// <summary>
+/// What a TorchScript archive (torch.jit.save's zip) says about the torch that wrote it. It names
+/// no version: it has its file format version (<c>version</c>, or <c>.data/version</c> from format 6
+/// on), which torch raises only for a few operators, and records that newer torch writes:
+/// <c>byteorder</c> since torch 2.0, <c>.data/serialization_id</c> since torch 2.1.
+/// </summary>
+internal static class TorchArchive
+{
+    /// <summary>"torch 2.1 or later (its archive, format 3, has a serialization id)", or null when the archive says nothing of use.</summary>
+    public static string? Exporter(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            bool Has(string record) => zip.Entries.Any(e => e.FullName.EndsWith("/" + record, StringComparison.Ordinal));
+            string? format = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/.data/version", StringComparison.Ordinal) || e.FullName.Count(c => c == '/') == 1 && e.Name == "version") is { } entry
+                ? new StreamReader(entry.Open()).ReadToEnd().Trim() : null;
+            string formatText = format is null ? "its archive" : $"its archive, format {format},";
+            if (Has(".data/serialization_id")) return $"torch 2.1 or later ({formatText} has a serialization id)";
+            if (Has("byteorder")) return $"torch 2.0 or later ({formatText} has a byte-order record)";
+            return null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
