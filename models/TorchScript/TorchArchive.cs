@@ -17,9 +17,13 @@ internal static class TorchArchive
         {
             using var zip = ZipFile.OpenRead(path);
             bool Has(string record) => zip.Entries.Any(e => e.FullName.EndsWith("/" + record, StringComparison.Ordinal));
-            string? format = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/.data/version", StringComparison.Ordinal) || e.FullName.Count(c => c == '/') == 1 && e.Name == "version") is { } entry
-                ? new StreamReader(entry.Open()).ReadToEnd().Trim() : null;
-            string formatText = format is null ? "its archive" : $"its archive, format {format},";
+            var version = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/.data/version", StringComparison.Ordinal) || e.FullName.Count(c => c == '/') == 1 && e.Name == "version");
+            string formatText = "its archive";
+            if (version is not null)
+            {
+                using var reader = new StreamReader(version.Open());
+                formatText = $"its archive, format {reader.ReadToEnd().Trim()},";
+            }
             if (Has(".data/serialization_id")) return $"torch 2.1 or later ({formatText} has a serialization id)";
             if (Has("byteorder")) return $"torch 2.0 or later ({formatText} has a byte-order record)";
             return null;
