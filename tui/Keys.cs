@@ -5,6 +5,9 @@ internal static class Keys
 {
     public static readonly (string Key, string What)[] Play =
     [
+        // The way out and the full list first: a narrow help bar cuts its right end.
+        ("?", "keys"),
+        ("^Q", "quit"),
         ("drag", "play"),
         ("+ -", "zoom"),
         ("hjkl", "pan"),
@@ -14,8 +17,6 @@ internal static class Keys
         ("a", "auto range"),
         ("space", "key finger"),
         (":", "command"),
-        ("?", "keys"),
-        ("^Q", "quit"),
     ];
 
     public static readonly (string Key, string What)[] Command =
