@@ -1,0 +1,462 @@
+using System.Text;
+using LatentTerrain.Engine.Maps;
+using LatentTerrain.Engine.Synthesis;
+using Terminal.Gui.Drawing;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Attribute = Terminal.Gui.Drawing.Attribute;
+
+namespace LatentTerrain.Tui;
+
+/// <summary>
+/// The playing terrain over the view's bounds, two pixels a cell ('▀': foreground the upper pixel,
+/// background the lower), with what was taught (paths, points), the Launchpad's window and every
+/// cursor on top. The mouse plays it (finger <see cref="IPerformer.MouseFinger"/>) and its wheel zooms.
+/// </summary>
+/// <remarks>
+/// Terminal.Gui allocates for every cell drawn, so this view draws the whole map only when the
+/// picture, the size or the overlay changed; a moving cursor redraws the cells it left and the
+/// cells it reached. The view keeps its own content between draws (it never lets the framework
+/// clear it), so cells not drawn again stay as they were.
+/// </remarks>
+internal sealed class MapView : View
+{
+    private static readonly Rune HalfBlock = new('▀'), Pressed = new('●'), Silent = new('○'), Point = new('✚');
+    private static readonly Rune[] Arrows = [.. "→↗↑↖←↙↓↘".Select(c => new Rune(c))];
+    private static readonly Rune[] Lines = [.. "─╱│╲─╱│╲".Select(c => new Rune(c))];
+    private const string FingerNames = "0123456789abcdef";
+    private static readonly Color Black = new(0, 0, 0), White = new(240, 240, 240), Grey = new(128, 128, 128),
+        PointColour = new(90, 220, 255), LaunchpadColour = new(255, 170, 40);
+    private const float ZoomStep = 1.25f, PanStep = 0.125f;
+
+    private readonly IInstrumentView _instrument;
+    private readonly IPerformer _performer;
+    private readonly MapRenderer _renderer;
+    private readonly TerrainInterfaceOptions _options;
+    private readonly ChannelRange _fixedRange;
+
+    private MapStyle _style;
+    private MapRequest? _requested;
+    private RenderedMap? _shown;
+    private MapGrid _grid;
+
+    /// <summary>What is drawn over the picture, cell by cell (row-major; a default rune is none): Launchpad window, paths, points.</summary>
+    private Rune[] _glyphs = [];
+    private Color[] _glyphColours = [];
+    private TaughtShapes? _taught;
+    private PlaneBounds? _launchpad;
+
+    /// <summary>Each cursor's mark as drawn now; the cells of marks that moved wait in <see cref="_dirty"/> for the next draw.</summary>
+    private readonly Mark[] _marks = new Mark[CursorBoard.Capacity];
+    private readonly int[] _dirty = new int[4 * CursorBoard.Capacity];
+    private int _dirtyCount;
+    private bool _wholeMapPending = true, _cursorsPending;
+
+    private bool _dragging;
+    private int _dragCell = -1;
+
+    public MapView(IInstrumentView instrument, IPerformer performer, MapRenderer renderer, TerrainInterfaceOptions options)
+    {
+        _instrument = instrument;
+        _performer = performer;
+        _renderer = renderer;
+        _options = options;
+        _fixedRange = options.Range.IsAutomatic ? ChannelRange.Reference : options.Range;
+        Bounds = options.Bounds;
+        _style = new MapStyle { Channel = options.Channel, Format = options.Colour ? PixelFormat.Rgb8 : PixelFormat.Grey8, Range = options.Range };
+        _style = MapStyles.Fit(_style, LatentSize());
+        KeyboardPosition = (Centre(Bounds.XMin, Bounds.XMax), Centre(Bounds.YMin, Bounds.YMax));
+        Array.Fill(_marks, Mark.None);
+        MousePositionTracking = true;
+        CanFocus = false;
+    }
+
+    /// <summary>The rectangle of the plane shown.</summary>
+    public PlaneBounds Bounds { get; private set; }
+    public MapStyle Style => _style;
+    /// <summary>The picture on screen now (null until the first render arrives).</summary>
+    public RenderedMap? Shown => _shown;
+    public MapGrid Grid => _grid;
+
+    /// <summary>Where the keyboard's finger is, sounding or not; it is shown hollow while silent.</summary>
+    public (float X, float Y) KeyboardPosition { get; set; }
+    public bool KeyboardSounding { get; set; }
+
+    /// <summary>Raised on the UI thread when the bounds or the style changed (the title follows).</summary>
+    public event Action? ViewChanged;
+
+    public string Caption() =>
+        $"map · {MapStyles.Describe(_style)} · x {Bounds.XMin:0.###}..{Bounds.XMax:0.###} y {Bounds.YMin:0.###}..{Bounds.YMax:0.###}";
+
+    // The view, as keys and the wheel change it.
+
+    public void Zoom(bool closer) => ZoomAround(Centre(Bounds.XMin, Bounds.XMax), Centre(Bounds.YMin, Bounds.YMax), closer ? 1 / ZoomStep : ZoomStep);
+
+    /// <summary>Pans by an eighth of the view; +1 is right or up.</summary>
+    public void Pan(int right, int up)
+    {
+        float dx = right * PanStep * Bounds.Width, dy = up * PanStep * Bounds.Height;
+        SetBounds(new PlaneBounds(Bounds.XMin + dx, Bounds.XMax + dx, Bounds.YMin + dy, Bounds.YMax + dy));
+    }
+
+    public void Reset()
+    {
+        SetBounds(_options.Bounds);
+    }
+
+    public void NextChannel(int step) => SetStyle(_style with { Channel = _style.Channel + step });
+
+    public void ToggleColour() => SetStyle(_style with { Format = _style.Format == PixelFormat.Rgb8 ? PixelFormat.Grey8 : PixelFormat.Rgb8 });
+
+    public void ToggleAutomaticRange() => SetStyle(_style with { Range = _style.Range.IsAutomatic ? _fixedRange : ChannelRange.Automatic });
+
+    /// <summary>Moves the keyboard's finger by a sixteenth of the view.</summary>
+    public void MoveKeyboardFinger(int right, int up)
+    {
+        var (x, y) = KeyboardPosition;
+        x = Math.Clamp(x + right * Bounds.Width / 16, Bounds.XMin, Bounds.XMax);
+        y = Math.Clamp(y + up * Bounds.Height / 16, Bounds.YMin, Bounds.YMax);
+        KeyboardPosition = (x, y);
+    }
+
+    private void ZoomAround(float x, float y, float factor)
+    {
+        // Far enough in to see a terrain's finest detail, far enough out to see beyond any trained shape.
+        float width = Bounds.Width * factor, height = Bounds.Height * factor;
+        if (width < 1e-3f || height < 1e-3f || width > 1e5f || height > 1e5f) return;
+        SetBounds(new PlaneBounds(x + (Bounds.XMin - x) * factor, x + (Bounds.XMax - x) * factor, y + (Bounds.YMin - y) * factor, y + (Bounds.YMax - y) * factor));
+    }
+
+    private void SetBounds(PlaneBounds bounds)
+    {
+        Bounds = bounds;
+        Invalidate();
+        ViewChanged?.Invoke();
+    }
+
+    private void SetStyle(MapStyle style)
+    {
+        _style = MapStyles.Fit(style, LatentSize());
+        ViewChanged?.Invoke();
+    }
+
+    private int LatentSize()
+    {
+        using var lease = _instrument.Terrain.Acquire();
+        return lease.Network.Config.LatentSize;
+    }
+
+    private static float Centre(float a, float b) => (float)((a + (double)b) / 2);
+
+    // Once a tick (25 a second): the picture, the overlay, the cursors.
+
+    /// <summary>Asks for a new picture when the terrain or the view changed, takes a finished one, follows the cursors.</summary>
+    public void Tick()
+    {
+        var size = Viewport.Size;
+        if (size.Width < 1 || size.Height < 1) return;
+        if (_grid.Columns != size.Width || _grid.Rows != size.Height || !ReferenceEquals(_grid.Bounds, Bounds)) Invalidate();
+
+        long version = _instrument.Terrain.Version;
+        if (_requested == null || _requested.Version != version || !ReferenceEquals(_requested.Bounds, Bounds)
+            || !ReferenceEquals(_requested.Style, _style) || _requested.Columns != size.Width || _requested.Rows != size.Height)
+        {
+            _requested = new MapRequest(Bounds, _style, size.Width, size.Height, version);
+            _renderer.Request(_requested);
+        }
+        if (_renderer.Take(_shown) is { } fresh)
+        {
+            _shown = fresh;
+            DrawWholeMap();
+        }
+
+        var taught = _instrument.Taught;
+        var launchpad = _instrument.Status.LaunchpadWindow;
+        if (!ReferenceEquals(taught, _taught) || !Equals(launchpad, _launchpad))
+        {
+            (_taught, _launchpad) = (taught, launchpad);
+            BuildOverlay();
+            DrawWholeMap();
+        }
+        FollowCursors();
+    }
+
+    /// <summary>The size or the bounds changed: a new grid, its overlay, a whole redraw.</summary>
+    private void Invalidate()
+    {
+        var size = Viewport.Size;
+        _grid = new MapGrid(Bounds, Math.Max(1, size.Width), Math.Max(1, size.Height));
+        int cells = _grid.Columns * _grid.Rows;
+        if (_glyphs.Length != cells)
+        {
+            _glyphs = new Rune[cells];
+            _glyphColours = new Color[cells];
+        }
+        Array.Fill(_marks, Mark.None);
+        _dirtyCount = 0;
+        BuildOverlay();
+        DrawWholeMap();
+    }
+
+    /// <summary>The next draw repaints every cell (a new picture, a resize, or the map shown again after the help).</summary>
+    public void DrawWholeMap()
+    {
+        _wholeMapPending = true;
+        SetNeedsDraw();
+    }
+
+    private void FollowCursors()
+    {
+        var board = _instrument.Cursors;
+        bool moved = false;
+        for (int i = 0; i < CursorBoard.Capacity; i++)
+        {
+            var cursor = board.Read(i);
+            var mark = cursor.Active ? Place(cursor.X, cursor.Y, PressureLevel(cursor.Gain))
+                : i == IPerformer.KeyboardFinger && !KeyboardSounding ? Place(KeyboardPosition.X, KeyboardPosition.Y, 0)
+                : Mark.None;
+            if (mark == _marks[i]) continue;
+            AddDirty(_marks[i]);
+            AddDirty(mark);
+            _marks[i] = mark;
+            moved = true;
+        }
+        if (moved)
+        {
+            _cursorsPending = true;
+            SetNeedsDraw();
+        }
+    }
+
+    /// <summary>Pressure in four steps (1..4), so a trembling finger does not redraw its cell every frame.</summary>
+    private static byte PressureLevel(float gain) => (byte)(1 + Math.Clamp((int)(gain * 4), 0, 3));
+
+    private Mark Place(float x, float y, byte level)
+    {
+        int column = _grid.Column(x), row = _grid.Row(y);
+        return _grid.Contains(column, row) ? new Mark(row * _grid.Columns + column, level) : Mark.None;
+    }
+
+    private void AddDirty(Mark mark)
+    {
+        if (mark.Cell < 0 || _dirtyCount + 2 > _dirty.Length) return;
+        _dirty[_dirtyCount++] = mark.Cell;
+        _dirty[_dirtyCount++] = LabelCell(mark.Cell);
+    }
+
+    /// <summary>A cursor's number sits right of its dot, or left of it at the right edge.</summary>
+    private int LabelCell(int cell) => cell % _grid.Columns + 1 < _grid.Columns ? cell + 1 : Math.Max(cell - 1, 0);
+
+    // Drawing.
+
+    protected override bool OnClearingViewport() => true;
+
+    protected override bool OnDrawingContent(DrawContext? context)
+    {
+        if (_grid.Columns != Viewport.Width || _grid.Rows != Viewport.Height) Invalidate();
+        bool onlyCursors = _cursorsPending && !_wholeMapPending;
+        _cursorsPending = _wholeMapPending = false;
+        if (onlyCursors)
+        {
+            for (int i = 0; i < _dirtyCount; i++) DrawCell(_dirty[i]);
+        }
+        else
+        {
+            int cells = _grid.Columns * _grid.Rows;
+            for (int cell = 0; cell < cells; cell++) DrawCell(cell);
+        }
+        _dirtyCount = 0;
+        for (int i = 0; i < _marks.Length; i++) DrawMark(i, _marks[i]);
+        return true;
+    }
+
+    private void DrawCell(int cell)
+    {
+        int column = cell % _grid.Columns, row = cell / _grid.Columns;
+        var (upper, lower) = Pixels(column, row);
+        Move(column, row);
+        if (_glyphs[cell].Value != 0)
+        {
+            SetAttribute(new Attribute(_glyphColours[cell], Shade(upper, lower)));
+            AddRune(_glyphs[cell]);
+        }
+        else
+        {
+            SetAttribute(new Attribute(upper, lower));
+            AddRune(HalfBlock);
+        }
+    }
+
+    private void DrawMark(int finger, Mark mark)
+    {
+        if (mark.Cell < 0) return;
+        // Brighter with more pressure; a silent keyboard finger is a grey ring.
+        var colour = mark.Level == 0 ? Grey : Amber(0.25f + 0.1875f * mark.Level);
+        Move(mark.Cell % _grid.Columns, mark.Cell / _grid.Columns);
+        SetAttribute(new Attribute(colour, Black));
+        AddRune(mark.Level == 0 ? Silent : Pressed);
+        int label = LabelCell(mark.Cell);
+        Move(label % _grid.Columns, label / _grid.Columns);
+        SetAttribute(new Attribute(mark.Level == 0 ? Grey : White, Black));
+        AddRune(new Rune(FingerNames[finger]));
+    }
+
+    private static Color Amber(float level) => new((int)(255 * level), (int)(190 * level), (int)(60 * level));
+
+    /// <summary>The upper and lower pixel of a cell; black where the picture (still of another size) has none.</summary>
+    private (Color Upper, Color Lower) Pixels(int column, int row)
+    {
+        var image = _shown?.Image;
+        if (image == null || column >= image.Width || 2 * row + 1 >= image.Height) return (Black, Black);
+        return (Pixel(image, column, 2 * row), Pixel(image, column, 2 * row + 1));
+    }
+
+    private static Color Pixel(MapImage image, int x, int y)
+    {
+        int p = y * image.Width + x;
+        var pixels = image.Pixels;
+        return image.Format == PixelFormat.Grey8 ? new Color(pixels[p], pixels[p], pixels[p]) : new Color(pixels[3 * p], pixels[3 * p + 1], pixels[3 * p + 2]);
+    }
+
+    /// <summary>The terrain under a glyph, darkened so the glyph reads on any part of the map.</summary>
+    private static Color Shade(Color upper, Color lower) =>
+        new((upper.R + lower.R) / 5, (upper.G + lower.G) / 5, (upper.B + lower.B) / 5);
+
+    // The overlay: Launchpad window, paths, points (later ones on top).
+
+    private void BuildOverlay()
+    {
+        Array.Clear(_glyphs);
+        if (_launchpad is { } window) Outline(window);
+        if (_taught is { } taught)
+        {
+            foreach (var path in taught.Paths) DrawPath(path);
+            foreach (var (x, y) in taught.Points) Put(_grid.Column(x), _grid.Row(y), Point, PointColour);
+        }
+    }
+
+    private void Outline(PlaneBounds window)
+    {
+        int left = _grid.Column(window.XMin), right = _grid.Column(window.XMax), top = _grid.Row(window.YMax), bottom = _grid.Row(window.YMin);
+        for (int column = Math.Max(left, 0); column <= Math.Min(right, _grid.Columns - 1); column++)
+        {
+            Put(column, top, new Rune('─'), LaunchpadColour);
+            Put(column, bottom, new Rune('─'), LaunchpadColour);
+        }
+        for (int row = Math.Max(top, 0); row <= Math.Min(bottom, _grid.Rows - 1); row++)
+        {
+            Put(left, row, new Rune('│'), LaunchpadColour);
+            Put(right, row, new Rune('│'), LaunchpadColour);
+        }
+        Put(left, top, new Rune('┌'), LaunchpadColour);
+        Put(right, top, new Rune('┐'), LaunchpadColour);
+        Put(left, bottom, new Rune('└'), LaunchpadColour);
+        Put(right, bottom, new Rune('┘'), LaunchpadColour);
+    }
+
+    /// <summary>A path as a line from anchor to anchor, an arrow every few cells and at its end, its number at its start.</summary>
+    private void DrawPath(TaughtPath path)
+    {
+        if (path.Points.Count == 0) return;
+        var colour = path.Complete ? White : Grey;
+        int drawn = 0, lastOctant = 0;
+        for (int i = 1; i < path.Points.Count; i++)
+        {
+            var (x0, y0) = CellCoordinates(path.Points[i - 1]);
+            var (x1, y1) = CellCoordinates(path.Points[i]);
+            int octant = Octant(x1 - x0, y1 - y0);
+            if (!ClipToGrid(ref x0, ref y0, ref x1, ref y1)) continue;
+            int steps = (int)Math.Ceiling(Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)));
+            for (int s = 0; s <= steps; s++)
+            {
+                double t = steps == 0 ? 0 : (double)s / steps;
+                var glyph = ++drawn % 8 == 0 ? Arrows[octant] : Lines[octant];
+                Put((int)Math.Floor(x0 + t * (x1 - x0)), (int)Math.Floor(y0 + t * (y1 - y0)), glyph, colour);
+            }
+            lastOctant = octant;
+        }
+        var (endX, endY) = CellCoordinates(path.Points[^1]);
+        Put((int)Math.Floor(endX), (int)Math.Floor(endY), Arrows[lastOctant], colour);
+        var (startX, startY) = CellCoordinates(path.Points[0]);
+        int column = (int)Math.Floor(startX), row = (int)Math.Floor(startY);
+        foreach (char digit in path.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)) Put(column++, row, new Rune(digit), colour);
+    }
+
+    /// <summary>A point of the plane in continuous cell units (x right, y down).</summary>
+    private (double X, double Y) CellCoordinates((float X, float Y) point) =>
+        ((point.X - (double)Bounds.XMin) / Bounds.Width * _grid.Columns, (Bounds.YMax - (double)point.Y) / Bounds.Height * _grid.Rows);
+
+    /// <summary>The direction of a step on screen, 0 = right, counter-clockwise in eighths.</summary>
+    private static int Octant(double dx, double dy) =>
+        ((int)Math.Round(Math.Atan2(-dy, dx) / (Math.PI / 4)) + 8) % 8;
+
+    /// <summary>Cuts a segment to the grid (Liang-Barsky), so a path far outside a zoomed view costs nothing; false when nothing is left.</summary>
+    private bool ClipToGrid(ref double x0, ref double y0, ref double x1, ref double y1)
+    {
+        double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+        ReadOnlySpan<double> p = [-dx, dx, -dy, dy];
+        ReadOnlySpan<double> q = [x0, _grid.Columns - x0, y0, _grid.Rows - y0];
+        for (int i = 0; i < 4; i++)
+        {
+            if (p[i] == 0) { if (q[i] < 0) return false; continue; }
+            double r = q[i] / p[i];
+            if (p[i] < 0) t0 = Math.Max(t0, r);
+            else t1 = Math.Min(t1, r);
+            if (t0 > t1) return false;
+        }
+        (x0, y0, x1, y1) = (x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy);
+        return true;
+    }
+
+    private void Put(int column, int row, Rune glyph, Color colour)
+    {
+        if (!_grid.Contains(column, row)) return;
+        int cell = row * _grid.Columns + column;
+        _glyphs[cell] = glyph;
+        _glyphColours[cell] = colour;
+    }
+
+    // The mouse: a finger on the map, and the wheel zooms around the pointer.
+
+    protected override bool OnMouseEvent(Mouse mouse)
+    {
+        if (mouse.Position is not { } at) return false;
+        var flags = mouse.Flags;
+        int column = Math.Clamp(at.X, 0, _grid.Columns - 1), row = Math.Clamp(at.Y, 0, _grid.Rows - 1);
+        if (flags.HasFlag(MouseFlags.WheeledUp) || flags.HasFlag(MouseFlags.WheeledDown))
+        {
+            ZoomAround(_grid.X(column), _grid.Y(row), flags.HasFlag(MouseFlags.WheeledUp) ? 1 / ZoomStep : ZoomStep);
+            return true;
+        }
+        if (flags.HasFlag(MouseFlags.LeftButtonPressed))
+        {
+            if (!_dragging)
+            {
+                _dragging = true;
+                App?.Mouse.GrabMouse(this);
+            }
+            int cell = row * _grid.Columns + column;
+            if (cell != _dragCell)
+            {
+                _dragCell = cell;
+                _performer.Touch(IPerformer.MouseFinger, _grid.X(column), _grid.Y(row), 1f);
+            }
+            return true;
+        }
+        if (flags.HasFlag(MouseFlags.LeftButtonReleased) && _dragging)
+        {
+            _dragging = false;
+            _dragCell = -1;
+            App?.Mouse.UngrabMouse();
+            _performer.Lift(IPerformer.MouseFinger);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Where a cursor's dot is drawn (a cell, -1 for none) and how hard it presses (0: the silent keyboard finger).</summary>
+    private readonly record struct Mark(int Cell, byte Level)
+    {
+        public static Mark None { get; } = new(-1, 0);
+    }
+}
