@@ -6,7 +6,7 @@ namespace LatentTerrain.Models.TorchScript;
 /// What a TorchScript archive (torch.jit.save's zip) says about the torch that wrote it. It names
 /// no version: it has its file format version (<c>version</c>, or <c>.data/version</c> from format 6
 /// on), which torch raises only for a few operators, and records that newer torch writes:
-/// <c>byteorder</c> since torch 2.0, <c>.data/serialization_id</c> since torch 2.1.
+/// <c>byteorder</c> and <c>.data/serialization_id</c>, both since torch 2.1 (PyTorch's serialization notes; pytorch/pytorch#100994).
 /// </summary>
 internal static class TorchArchive
 {
@@ -25,7 +25,7 @@ internal static class TorchArchive
                 formatText = $"its archive, format {reader.ReadToEnd().Trim()},";
             }
             if (Has(".data/serialization_id")) return $"torch 2.1 or later ({formatText} has a serialization id)";
-            if (Has("byteorder")) return $"torch 2.0 or later ({formatText} has a byte-order record)";
+            if (Has("byteorder")) return $"torch 2.1 or later ({formatText} has a byte-order record)";
             return null;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
