@@ -24,7 +24,7 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
     private readonly IInstrumentView _instrument;
     private readonly IPerformer _performer;
     private readonly MapRenderer _renderer;
-    private readonly FrameView _mapFrame;
+    private readonly Frame _mapFrame;
     private readonly FrameView _help;
     private readonly AudioPanel _audio = new() { X = Pos.AnchorEnd(PanelWidth), Y = 0, Width = PanelWidth, Height = 7 };
     private readonly ModelPanel _model = new() { X = Pos.AnchorEnd(PanelWidth), Y = 7, Width = PanelWidth, Height = 5 };
@@ -42,14 +42,13 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
     private string? _shownEvent;
     private Task<string>? _performing;
 
-    public InstrumentScreen(IInstrumentView instrument, IPerformer performer, TerrainInterfaceOptions options)
+    public InstrumentScreen(IInstrumentView instrument, IPerformer performer, TerrainInterfaceOptions options, TerminalCells? terminal = null)
     {
         _instrument = instrument;
         _performer = performer;
         _renderer = new MapRenderer(instrument.Terrain, options.Only256Colours ?? Xterm256.TerminalIsLimited());
-        Map = new MapView(instrument, performer, _renderer, options) { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
-        _mapFrame = new FrameView { X = 0, Y = 0, Width = Dim.Fill(PanelWidth), Height = Dim.Fill(2), CanFocus = false };
-        _mapFrame.Add(Map);
+        Map = new MapView(instrument, performer, _renderer, options, terminal);
+        _mapFrame = new Frame(Map) { X = 0, Y = 0, Width = Dim.Fill(PanelWidth), Height = Dim.Fill(2) };
         _help = new FrameView { Title = "keys (Esc closes)", X = 0, Y = 0, Width = Dim.Fill(PanelWidth), Height = Dim.Fill(2), Visible = false, Text = Keys.All, CanFocus = false };
         _commandLine.Add(new Label { X = 0, Y = 0, Text = ":" }, _command);
         _command.Accepting += (_, args) =>
@@ -65,8 +64,8 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
             key.Handled = true;
             CloseCommandLine();
         };
-        Map.ViewChanged += () => _mapFrame.Title = Map.Caption();
-        _mapFrame.Title = Map.Caption();
+        Map.ViewChanged += () => _mapFrame.Caption = Map.Caption();
+        _mapFrame.Caption = Map.Caption();
 
         var dim = new Scheme(new Attribute(new Color(170, 170, 170), new Color(0, 0, 0)));
         SetScheme(dim);
@@ -93,7 +92,7 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
     public void Tick()
     {
         if (_tooSmall.Visible) return;
-        if (Map.Visible) Map.Tick();
+        if (_mapFrame.Visible) Map.Tick();
         var status = _instrument.Status;
         _audio.Update(status);
         _model.Update(status);
@@ -230,7 +229,11 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
         _events.Visible = mode != Mode.Command;
         ShowKeys(mode switch { Mode.Command => Keys.Command, Mode.Help => Keys.Help, _ => Keys.Play });
         if (mode == Mode.Command) _command.SetFocus();
-        if (mode == Mode.Play) Map.DrawWholeMap();
+        if (mode == Mode.Play)
+        {
+            _mapFrame.Redraw();
+            Map.DrawWholeMap();
+        }
     }
 
     private void ShowKeys((string Key, string What)[] keys)

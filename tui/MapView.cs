@@ -22,6 +22,8 @@ namespace LatentTerrain.Tui;
 internal sealed class MapView : View
 {
     private static readonly Rune HalfBlock = new('▀'), Pressed = new('●'), Silent = new('○'), Point = new('✚');
+    private const string HalfBlockText = "▀", PressedText = "●", SilentText = "○";
+    private static readonly string[] FingerTexts = [.. "0123456789abcdef".Select(name => name.ToString())];
     private static readonly Rune[] Arrows = [.. "→↗↑↖←↙↓↘".Select(c => new Rune(c))];
     private static readonly Rune[] Lines = [.. "─╱│╲─╱│╲".Select(c => new Rune(c))];
     private const string FingerNames = "0123456789abcdef";
@@ -34,6 +36,8 @@ internal sealed class MapView : View
     private readonly MapRenderer _renderer;
     private readonly TerrainInterfaceOptions _options;
     private readonly ChannelRange _fixedRange;
+    // The terminal, when the map writes its cells itself (the running interface); null draws through Terminal.Gui (tests).
+    private readonly TerminalCells? _terminal;
 
     private MapStyle _style;
     private MapRequest? _requested;
@@ -42,7 +46,12 @@ internal sealed class MapView : View
 
     /// <summary>What is drawn over the picture, cell by cell (row-major; a default rune is none): Launchpad window, paths, points.</summary>
     private Rune[] _glyphs = [];
+    // Each glyph's text, made when the overlay is built, so drawing a cell allocates nothing.
+    private string?[] _glyphTexts = [];
     private Color[] _glyphColours = [];
+    // Where this frame's cells go: the driver's buffer, and the view's top-left cell on the screen.
+    private Terminal.Gui.Drivers.IOutputBuffer? _buffer;
+    private System.Drawing.Point _origin;
     private TaughtShapes? _taught;
     private PlaneBounds? _launchpad;
 
@@ -55,9 +64,10 @@ internal sealed class MapView : View
     private bool _dragging;
     private int _dragCell = -1;
 
-    public MapView(IInstrumentView instrument, IPerformer performer, MapRenderer renderer, TerrainInterfaceOptions options)
+    public MapView(IInstrumentView instrument, IPerformer performer, MapRenderer renderer, TerrainInterfaceOptions options, TerminalCells? terminal = null)
     {
         _instrument = instrument;
+        _terminal = terminal;
         _performer = performer;
         _renderer = renderer;
         _options = options;
@@ -179,6 +189,8 @@ internal sealed class MapView : View
             DrawWholeMap();
         }
         FollowCursors();
+        // Written to the terminal now, without a Terminal.Gui frame (see TerminalCells).
+        if (_terminal != null && (_wholeMapPending || _cursorsPending)) Draw(direct: true);
     }
 
     /// <summary>The size or the bounds changed: a new grid, its overlay, a whole redraw.</summary>
@@ -190,6 +202,7 @@ internal sealed class MapView : View
         if (_glyphs.Length != cells)
         {
             _glyphs = new Rune[cells];
+            _glyphTexts = new string?[cells];
             _glyphColours = new Color[cells];
         }
         Array.Fill(_marks, Mark.None);
@@ -202,7 +215,7 @@ internal sealed class MapView : View
     public void DrawWholeMap()
     {
         _wholeMapPending = true;
-        SetNeedsDraw();
+        if (_terminal == null) SetNeedsDraw();
     }
 
     private void FollowCursors()
@@ -224,7 +237,7 @@ internal sealed class MapView : View
         if (moved)
         {
             _cursorsPending = true;
-            SetNeedsDraw();
+            if (_terminal == null) SetNeedsDraw();
         }
     }
 
@@ -253,7 +266,21 @@ internal sealed class MapView : View
 
     protected override bool OnDrawingContent(DrawContext? context)
     {
+        Draw(direct: false);
+        return true;
+    }
+
+    /// <summary>
+    /// Draws what changed: the cells cursors left and reached, or the whole map (a new picture, or
+    /// Terminal.Gui asking, when nothing but cursors is pending). Direct: from <see cref="Tick"/>,
+    /// outside Terminal.Gui's drawing, straight to the terminal.
+    /// </summary>
+    private void Draw(bool direct)
+    {
         if (_grid.Columns != Viewport.Width || _grid.Rows != Viewport.Height) Invalidate();
+        _buffer = App?.Driver?.GetOutputBuffer();
+        _origin = ViewportToScreen(System.Drawing.Point.Empty);
+        if (direct && _buffer == null) return;
         bool onlyCursors = _cursorsPending && !_wholeMapPending;
         _cursorsPending = _wholeMapPending = false;
         if (onlyCursors)
@@ -267,24 +294,15 @@ internal sealed class MapView : View
         }
         _dirtyCount = 0;
         for (int i = 0; i < _marks.Length; i++) DrawMark(i, _marks[i]);
-        return true;
+        _terminal?.Flush();
     }
 
     private void DrawCell(int cell)
     {
         int column = cell % _grid.Columns, row = cell / _grid.Columns;
         var (upper, lower) = Pixels(column, row);
-        Move(column, row);
-        if (_glyphs[cell].Value != 0)
-        {
-            SetAttribute(new Attribute(_glyphColours[cell], Shade(upper, lower)));
-            AddRune(_glyphs[cell]);
-        }
-        else
-        {
-            SetAttribute(new Attribute(upper, lower));
-            AddRune(HalfBlock);
-        }
+        if (_glyphs[cell].Value != 0) Write(column, row, _glyphTexts[cell]!, new Attribute(_glyphColours[cell], Shade(upper, lower)));
+        else Write(column, row, HalfBlockText, new Attribute(upper, lower));
     }
 
     private void DrawMark(int finger, Mark mark)
@@ -292,13 +310,36 @@ internal sealed class MapView : View
         if (mark.Cell < 0) return;
         // Brighter with more pressure; a silent keyboard finger is a grey ring.
         var colour = mark.Level == 0 ? Grey : Amber(0.25f + 0.1875f * mark.Level);
-        Move(mark.Cell % _grid.Columns, mark.Cell / _grid.Columns);
-        SetAttribute(new Attribute(colour, Black));
-        AddRune(mark.Level == 0 ? Silent : Pressed);
+        Write(mark.Cell % _grid.Columns, mark.Cell / _grid.Columns, mark.Level == 0 ? SilentText : PressedText, new Attribute(colour, Black));
         int label = LabelCell(mark.Cell);
-        Move(label % _grid.Columns, label / _grid.Columns);
-        SetAttribute(new Attribute(mark.Level == 0 ? Grey : White, Black));
-        AddRune(new Rune(FingerNames[finger]));
+        Write(label % _grid.Columns, label / _grid.Columns, FingerTexts[finger], new Attribute(mark.Level == 0 ? Grey : White, Black));
+    }
+
+    /// <summary>
+    /// Writes one cell straight into the driver's buffer and marks its row for output, as Terminal.Gui's
+    /// IOutputBuffer documents for code that writes Contents itself: its AddRune splits the text into
+    /// graphemes each time and allocates about 1.6 KB a cell, and every collection pauses the synth
+    /// thread too; so does writing each dirty cell out, about 450 B. Cells outside the view or the
+    /// screen are left alone.
+    /// </summary>
+    private void Write(int column, int row, string grapheme, Attribute attribute)
+    {
+        if (_buffer is not { } buffer || column >= Viewport.Width || row >= Viewport.Height) return;
+        int x = _origin.X + column, y = _origin.Y + row;
+        var contents = buffer.Contents;
+        if (contents == null || y < 0 || x < 0 || y >= contents.GetLength(0) || x >= contents.GetLength(1)) return;
+        // A cell that already shows this is left alone, so a new picture costs only the cells it changed.
+        ref var shown = ref contents[y, x];
+        if (shown.Attribute == attribute && shown.Grapheme == grapheme && !(_terminal != null && shown.IsDirty)) return;
+        if (_terminal != null)
+        {
+            // Ours to write: clean in Terminal.Gui's buffer (even where it meant to write something else), queued for the terminal.
+            shown = new Cell(attribute, false, grapheme);
+            _terminal.Cell(y, x, attribute, grapheme);
+            return;
+        }
+        shown = new Cell(attribute, true, grapheme);
+        buffer.DirtyLines[y] = true;
     }
 
     private static Color Amber(float level) => new((int)(255 * level), (int)(190 * level), (int)(60 * level));
@@ -327,6 +368,7 @@ internal sealed class MapView : View
     private void BuildOverlay()
     {
         Array.Clear(_glyphs);
+        Array.Clear(_glyphTexts);
         if (_launchpad is { } window) Outline(window);
         if (_taught is { } taught)
         {
@@ -413,6 +455,7 @@ internal sealed class MapView : View
         if (!_grid.Contains(column, row)) return;
         int cell = row * _grid.Columns + column;
         _glyphs[cell] = glyph;
+        _glyphTexts[cell] = glyph.ToString();
         _glyphColours[cell] = colour;
     }
 

@@ -9,29 +9,26 @@ using Attribute = Terminal.Gui.Drawing.Attribute;
 namespace LatentTerrain.Tui;
 
 /// <summary>A small framed panel of dim text whose lines change in place (set only when they differ).</summary>
-internal class Panel : FrameView
+internal class Panel : Frame
 {
     protected static readonly Scheme DimText = new(new Attribute(new Color(150, 150, 150), new Color(0, 0, 0)));
-    protected readonly View Body = new() { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+    protected readonly TextBlock Body;
 
-    public Panel(string title)
+    public Panel(string title) : this(title, new TextBlock(DimText.Normal)) { }
+
+    private Panel(string title, TextBlock body) : base(body, title)
     {
-        Title = title;
-        CanFocus = false;
+        Body = body;
         SetScheme(DimText);
-        Add(Body);
     }
 
-    protected void Show(string text)
-    {
-        if (Body.Text != text) Body.Text = text;
-    }
+    protected void Show(string text) => Body.Lines = text;
 }
 
 /// <summary>Device, rate, latency, voices, load, underruns, decoder faults; a missing device in red on top.</summary>
 internal sealed class AudioPanel : Panel
 {
-    private readonly Label _alarm = new() { X = 0, Y = 0, Width = Dim.Fill(), Visible = false, Text = "NO AUDIO DEVICE" };
+    private readonly Label _alarm = new() { X = 1, Y = 1, Width = Dim.Fill(1), Visible = false, Text = "NO AUDIO DEVICE" };
     private InstrumentStatus? _shown;
 
     public AudioPanel() : base("audio")
@@ -47,7 +44,7 @@ internal sealed class AudioPanel : Panel
         bool silent = status.Device == null || status.AudioProblem != null;
         _alarm.Text = status.Device == null ? "NO AUDIO DEVICE" : "NO SOUND";
         _alarm.Visible = silent;
-        Body.Y = silent ? 1 : 0;
+        Body.Y = silent ? 2 : 1;
         var text = new StringBuilder();
         if (status.AudioProblem != null) text.AppendLine(status.AudioProblem);
         if (status.Device != null)
@@ -99,11 +96,18 @@ internal sealed class TrainingPanel() : Panel("training")
 {
     private TrainingProgress? _shown;
     private TaughtShapes? _taught;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private readonly LossHistory _history = new(256);
+    private long _shownAt;
 
     public void Update(TrainingProgress? progress, TaughtShapes taught)
     {
         if (Nullable.Equals(progress, _shown) && ReferenceEquals(taught, _taught)) return;
+        // A running training changes every tick: shown four times a second (each redraw of the
+        // panel allocates), at once when its state or what it learns from changes.
+        bool sameRun = progress is { } now && _shown is { } then && now.State == then.State && now.Recoveries == then.Recoveries && ReferenceEquals(taught, _taught);
+        if (sameRun && System.Diagnostics.Stopwatch.GetElapsedTime(_shownAt) < Interval) return;
+        _shownAt = System.Diagnostics.Stopwatch.GetTimestamp();
         if (progress is { } p && (_shown is not { } before || before.Step != p.Step) && float.IsFinite(p.Loss) && p.Loss > 0) _history.Add(p.Loss);
         (_shown, _taught) = (progress, taught);
         var text = new StringBuilder();

@@ -34,7 +34,8 @@ public sealed class TerrainInterface(IInstrumentView instrument, IPerformer perf
     {
         using IApplication app = Application.Create();
         app.Init();
-        using var screen = CreateScreen(app, instrument, performer, _options);
+        using var terminal = new TerminalCells();
+        using var screen = CreateScreen(app, instrument, performer, _options, terminal);
         app.AddTimeout(TickInterval, () =>
         {
             if (cancel.IsCancellationRequested) app.RequestStop();
@@ -48,9 +49,10 @@ public sealed class TerrainInterface(IInstrumentView instrument, IPerformer perf
     /// The screen the interface runs, for <paramref name="app"/> (tests: a headless application, then
     /// <c>app.Begin(screen)</c>). Ctrl+Q stops <paramref name="app"/>.
     /// </summary>
-    internal static InstrumentScreen CreateScreen(IApplication app, IInstrumentView instrument, IPerformer performer, TerrainInterfaceOptions? options = null)
+    internal static InstrumentScreen CreateScreen(IApplication app, IInstrumentView instrument, IPerformer performer, TerrainInterfaceOptions? options = null,
+        TerminalCells? terminal = null)
     {
-        var screen = new InstrumentScreen(instrument, performer, options ?? new TerrainInterfaceOptions());
+        var screen = new InstrumentScreen(instrument, performer, options ?? new TerrainInterfaceOptions(), terminal);
         screen.Quit += () => app.RequestStop();
         return screen;
     }

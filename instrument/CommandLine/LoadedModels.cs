@@ -27,10 +27,13 @@ internal sealed class LoadedModels : IDisposable
 
     public IAutoencoder First { get; }
 
-    /// <summary>Crossfades <paramref name="instrument"/> to the model <paramref name="name"/> names (<c>builtin</c> or a file), opening it if it is new.</summary>
+    /// <summary>
+    /// Crossfades <paramref name="instrument"/> to the model <paramref name="name"/> names (<c>builtin</c> or a
+    /// file), opening it if it is new; says in one line what plays now.
+    /// </summary>
     /// <exception cref="ModelException">The file is missing, broken or not playable.</exception>
     /// <exception cref="ArgumentException">Its latent size is not the terrain's.</exception>
-    public void Switch(string name, LiveInstrument instrument, TextWriter console)
+    public string Switch(string name, LiveInstrument instrument)
     {
         lock (_lock)
         {
@@ -39,8 +42,7 @@ internal sealed class LoadedModels : IDisposable
             model ??= Open(name, null);
             if (ReferenceEquals(model, instrument.Synth.Model))
             {
-                console.WriteLine($"already playing {model.Name}");
-                return;
+                return $"already playing {model.Name}";
             }
             try
             {
@@ -53,7 +55,7 @@ internal sealed class LoadedModels : IDisposable
             }
             if (opened) _opened[key] = model;
             string resampled = model.SampleRate == _sampleRate ? "" : $", resampled live from {model.SampleRate} Hz";
-            console.WriteLine($"now playing {model.Name} (latent {model.LatentSize}, frame {model.Ratio}{resampled})");
+            return $"now playing {model.Name} (latent {model.LatentSize}, frame {model.Ratio}{resampled})";
         }
     }
 

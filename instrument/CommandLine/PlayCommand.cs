@@ -5,19 +5,40 @@ using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Files;
 using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Instrument.Actions;
 using LatentTerrain.Instrument.Live;
+using LatentTerrain.Tui;
 using LatentTerrain.Mappings;
 using Spectre.Console;
 
 namespace LatentTerrain.Instrument.CommandLine;
 
 /// <summary>
-/// <c>terrain play</c>: the instrument, live through PortAudio. Until the terminal interface exists
-/// it runs headless with a one-line status, played by MIDI controllers (every input port unless
-/// <c>--midi</c> says which), a gesture file or standard input.
+/// <c>terrain play</c>: the instrument, live on JACK or through PortAudio, played by MIDI
+/// controllers (every input port unless <c>--midi</c> says which), a gesture file, and either the
+/// terminal interface (at a terminal) or, headless, standard input with a one-line status.
 /// </summary>
 internal static class PlayCommand
 {
+    // The interface opens without a device (and says so); headless, no device is one line and exit 1.
+    private static int DeviceRate(string? device, bool onScreen)
+    {
+        try
+        {
+            return (int)AudioDevices.Choose(device).DefaultSampleRate;
+        }
+        catch (AudioDeviceException) when (onScreen)
+        {
+            return 48000;
+        }
+    }
+
+    private static string Said(TextWriter console, string line)
+    {
+        console.WriteLine(line);
+        return line;
+    }
+
     public static Command Create(IAnsiConsole ansi)
     {
         var console = ansi.Profile.Out.Writer;
@@ -36,11 +57,12 @@ internal static class PlayCommand
         var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
         var epochs = new Option<int>("--epochs") { Description = "with --train: epochs to run", DefaultValueFactory = _ => 1_000_000 };
         var midi = new Option<string[]>("--midi") { Description = "MIDI input port to play from: a number or (part of) a name from `terrain devices`; repeat it for more; `none` opens none [default: every input]" };
+        var headless = new Option<bool>("--headless") { Description = "no terminal interface: a status line, actions from standard input (also when standard input or output is not a terminal)" };
         var mapping = new Option<string[]>("--mapping") { Description = "mapping profile (JSON) for the MIDI inputs: FILE for all, or PORT=FILE for the ports whose name contains PORT; repeatable [default: each device's built-in profile]" };
 
-        var command = new Command("play", "Play the instrument live (headless for now: MIDI controllers, a gesture file or standard input move the cursors; type `model NAME` to switch models).")
+        var command = new Command("play", "Play the instrument live: the terminal interface (the map, the mouse and keys, `:` for actions), played by MIDI controllers too; with --headless, a status line and actions from standard input (`FINGER X Y PRESSURE`, `model NAME`, `quit`).")
         {
-            device, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping,
+            device, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -62,69 +84,106 @@ internal static class PlayCommand
             var performance = result.GetValue(gesture) is string gesturePath ? GestureFile.Load(Options.ExistingFile(result, gesture)) : null;
             string? recordPath = result.GetValue(record) is string r ? Options.OutputFile(result, record) : null;
             var network = result.GetValue(terrain) is string ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
-            var data = result.GetValue(train) is string ? DatasetFile.Load(Options.ExistingFile(result, train)).ToPairs() : null;
+            var dataset = result.GetValue(train) is string ? DatasetFile.Load(Options.ExistingFile(result, train)) : null;
             string[] midiPorts = result.GetValue(midi) ?? [];
             bool noMidi = midiPorts.Any(port => port.Equals("none", StringComparison.OrdinalIgnoreCase));
             if (noMidi && midiPorts.Length > 1) throw new UsageException("--midi none opens no MIDI input: give it alone");
 
-            int rate = askedRate ?? (int)AudioDevices.Choose(result.GetValue(device)).DefaultSampleRate;
+            // The interface opens wherever a person sits at a terminal; scripts and tests get the line status.
+            bool onScreen = !result.GetValue(headless) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+            int rate = askedRate ?? DeviceRate(result.GetValue(device), onScreen);
+            var events = onScreen ? new EventLog() : null;
+            TextWriter messages = events ?? result.InvocationConfiguration.Error;
             // Declared before the instrument, so disposed after it: no model is freed while the synth may play it.
             using var models = new LoadedModels(result.GetValue(model), rate, period, result.GetValue(attribute));
             var autoencoder = models.First;
-            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 }, recordPath);
-            if (data != null) instrument.Train(data, new TrainingOptions { Epochs = result.GetValue(epochs) });
+            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 },
+                recordPath, withoutDevice: onScreen);
+            if (dataset != null) instrument.Train(dataset.ToPairs(), new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
             string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";
-            console.WriteLine($"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)");
+            (events ?? console).WriteLine(instrument.HasOutput
+                ? $"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)"
+                : $"{instrument.OutputProblem}; the sound starts when a device appears");
 
-            // Disposed however the command ends (Ctrl-C cancels the token and the loop below ends): every touch released, Launchpads back in live mode.
+            // Disposed however the command ends (Ctrl-C cancels the token and the loops below end): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
-                new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, result.InvocationConfiguration.Error,
-                mayOpenJack: () => !instrument.Output.HoldsDeadJackClient);
-            foreach (var opened in controllers?.Inputs ?? []) console.WriteLine(opened);
+                new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, messages,
+                mayOpenJack: () => !(instrument.HasOutput && instrument.Output.HoldsDeadJackClient));
+            foreach (var opened in controllers?.Inputs ?? []) (events ?? console).WriteLine(opened);
+            Func<bool> mayOpenJack = () => controllers?.HoldsDeadJackClients != true;
 
             if (performance != null) instrument.Play(performance);
-            // Typed cursors take their slots from the same allocator as the controllers' touches.
-            var input = performance == null ? StandardInput.Start(Console.In, instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(),
-                result.InvocationConfiguration.Error, name => models.Switch(name, instrument, console)) : null;
-            bool playedByMidi = controllers?.Inputs.Count > 0;
             double stopAt = length ?? (performance != null ? performance.Duration + 1.0 : double.PositiveInfinity);
             var clock = Stopwatch.StartNew();
             var status = new StatusLine(console);
-            var lastReopen = TimeSpan.Zero;
-            bool lost = false;
-            var messages = result.InvocationConfiguration.Error;
-            // The end of standard input stops the instrument only when nothing else plays it; `quit` always does.
-            while (clock.Elapsed.TotalSeconds < stopAt && !cancel.IsCancellationRequested && input?.Quit != true && !(input?.Ended == true && !playedByMidi))
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            string? interfaceLine = null;
+            // Every cursor the performer plays takes its slot from the allocator the controllers share.
+            var actions = new PlayActions(instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(),
+                onScreen ? name => models.Switch(name, instrument) : name => Said(console, models.Switch(name, instrument)),
+                quit: stop.Cancel);
+            if (onScreen)
             {
-                Thread.Sleep(100);
-                // A device that went away is tried again every second; the synth, its cursors, the
-                // training and the controllers carry on meanwhile.
-                if (instrument.Output.Lost)
+                // The control thread: the output looked after, the run ended when its time is up.
+                var keeper = new Thread(() =>
                 {
-                    if (!lost)
+                    while (!stop.Token.WaitHandle.WaitOne(100))
                     {
-                        messages.WriteLine($"terrain: the audio output {instrument.Output.Device} is gone; playing on silently, trying it again every second");
-                        lastReopen = clock.Elapsed;
+                        instrument.KeepOutput(messages, mayOpenJack);
+                        if (clock.Elapsed.TotalSeconds >= stopAt) stop.Cancel();
                     }
-                    lost = true;
-                    // A dead JACK client is let go of at once; none opens while the controllers hold one (libjack would free it behind them).
-                    instrument.Output.ReleaseLost();
-                    if (clock.Elapsed - lastReopen >= TimeSpan.FromSeconds(1) && controllers?.HoldsDeadJackClients != true)
-                    {
-                        lastReopen = clock.Elapsed;
-                        if (instrument.TryReopen()) messages.WriteLine($"terrain: the audio output {instrument.Output.Device} is back");
-                    }
+                }) { IsBackground = true, Name = "output keeper" };
+                keeper.Start();
+                var view = new LiveView(instrument, () => controllers, events!, dataset);
+                var cost = InterfaceCost.Begin();
+                using (StandardErrorLog.Open())
+                    new TerrainInterface(view, actions).Run(stop.Token);
+                interfaceLine = cost.End();
+                stop.Cancel();
+                keeper.Join();
+                actions.LiftAll();
+            }
+            else
+            {
+                var input = performance == null ? StandardInput.Start(Console.In, actions, result.InvocationConfiguration.Error) : null;
+                bool playedByMidi = controllers?.Inputs.Count > 0;
+                // The end of standard input stops the instrument only when nothing else plays it; `quit` always does.
+                while (clock.Elapsed.TotalSeconds < stopAt && !stop.IsCancellationRequested && !(input?.Ended == true && !playedByMidi))
+                {
+                    Thread.Sleep(100);
+                    instrument.KeepOutput(messages, mayOpenJack);
+                    status.Show(instrument, clock.Elapsed);
                 }
-                lost = instrument.Output.Lost;
-                status.Show(instrument, clock.Elapsed);
             }
             instrument.Stop();
             status.Finish(instrument, clock.Elapsed);
+            if (interfaceLine != null) console.WriteLine(interfaceLine);
             if (recordPath != null) console.WriteLine($"recorded -> {recordPath}");
             return 0;
         });
         return command;
+    }
+}
+
+/// <summary>
+/// What the interface cost, measured on its own thread (the one that runs it): its share of a core
+/// and the managed memory it allocated (each collection pauses the synth thread too), beside the
+/// whole process's.
+/// </summary>
+internal readonly record struct InterfaceCost(long Started, long Processor, long Allocated, long ProcessAllocated, int Collections)
+{
+    public static InterfaceCost Begin() => new(Stopwatch.GetTimestamp(), Engine.Synthesis.Scheduling.ThreadProcessorNanoseconds(),
+        GC.GetAllocatedBytesForCurrentThread(), GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+
+    /// <summary>The line `play` closes with after the interface: call it on the interface's thread.</summary>
+    public string End()
+    {
+        double seconds = Stopwatch.GetElapsedTime(Started).TotalSeconds;
+        double processor = (Engine.Synthesis.Scheduling.ThreadProcessorNanoseconds() - Processor) / 1e9;
+        double allocated = GC.GetAllocatedBytesForCurrentThread() - Allocated, process = GC.GetTotalAllocatedBytes() - ProcessAllocated;
+        return $"interface: {seconds:F1} s, its thread {processor / seconds * 100:F1}% of a core, allocated {allocated / seconds / 1024:F0} KiB/s " +
+            $"({process / seconds / 1024:F0} KiB/s in the whole process), garbage collections {GC.CollectionCount(0) - Collections} ({(GC.CollectionCount(0) - Collections) / seconds * 60:F1} a minute)";
     }
 }
 
@@ -160,7 +219,8 @@ internal sealed class StatusLine(TextWriter console)
         if (_terminal) console.WriteLine();
         console.WriteLine($"stopped after {elapsed.TotalSeconds:F1} s: {Text(instrument, elapsed)}");
         var synth = instrument.SynthThread;
-        console.WriteLine($"health: underruns {instrument.Output.Underruns}, device gaps {instrument.Output.UnderflowFlags}, " +
+        var (underruns, gaps) = instrument.HasOutput ? (instrument.Output.Underruns, instrument.Output.UnderflowFlags) : (0L, 0L);
+        console.WriteLine($"health: underruns {underruns}, device gaps {gaps}, " +
             $"synth thread allocated {synth.AllocatedBytes} B, garbage collections {GC.CollectionCount(0) - _collections}, " +
             $"underruns by cause: synth too slow {synth.SlowUnderruns}, device early {synth.EarlyDeviceUnderruns}, " +
             $"synth thread held up {synth.HeldUpUnderruns} (at worst {synth.WorstHeldUpSeconds * 1000:F1} ms)");
@@ -168,13 +228,13 @@ internal sealed class StatusLine(TextWriter console)
 
     private static string Text(LiveInstrument instrument, TimeSpan elapsed)
     {
-        var output = instrument.Output;
         int queued = instrument.SynthThread.AheadFrames / instrument.SynthThread.BlockFrames;
-        string state = output.Lost ? "DEVICE LOST, retrying" : $"latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms " +
+        long underruns = instrument.HasOutput ? instrument.Output.Underruns : 0;
+        string state = !instrument.HasOutput ? "NO DEVICE, looking for one" : instrument.Output.Lost ? "DEVICE LOST, retrying" : $"latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms " +
             $"(lead {instrument.SynthThread.LeadSeconds * 1000:F1} ms, queue {queued} block{(queued == 1 ? "" : "s")})";
         string training = instrument.Training is { } t ? $" | training epoch {t.Epoch} loss {t.Loss:G3}{(t.Message != null ? $" ({t.Message})" : "")}" : "";
         var faults = instrument.Synth.Faults;
         string decoding = faults.Count > 0 ? $" | DECODER FAILED on {faults.Count} frames (silenced): {faults.Last}" : "";
-        return $"{elapsed.TotalSeconds,6:F1} s | {state} | voices {instrument.Synth.SoundingVoices,2} | underruns {output.Underruns} | synth load {instrument.SynthThread.Load * 100:F1}%{training}{decoding}";
+        return $"{elapsed.TotalSeconds,6:F1} s | {state} | voices {instrument.Synth.SoundingVoices,2} | underruns {underruns} | synth load {instrument.SynthThread.Load * 100:F1}%{training}{decoding}";
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LatentTerrain.Controllers.Devices;
 using LatentTerrain.Controllers.Midi;
+using LatentTerrain.Engine.Maps;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Mappings;
@@ -91,6 +92,9 @@ public sealed class LiveControllers : IDisposable
 
     /// <summary>The opened inputs: those at the start in port order, then those plugged in since.</summary>
     public IReadOnlyList<LiveControllerInput> Inputs => Volatile.Read(ref _inputs);
+
+    /// <summary>The part of the plane the connected Launchpads' pads play (all of them play the same), or null when none is connected.</summary>
+    public PlaneBounds? LaunchpadWindow => Volatile.Read(ref _launchpads).Any(launchpad => launchpad.Output.IsConnected) ? _settings.Bounds : null;
 
     /// <summary>The cursor slots, shared by every input.</summary>
     public CursorAllocator Allocator { get; } = new();

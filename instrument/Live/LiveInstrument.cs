@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LatentTerrain.Engine.Audio;
 using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Synthesis;
@@ -46,13 +47,30 @@ public sealed class LiveInstrument : IDisposable
     private readonly SynthThread _synthThread;
     private readonly Recorder? _recorder;
     private BackgroundTrainer? _trainer;
+    private AudioOutput? _output;
+    private bool _started;
+    private bool _lostTold;
+    private long _lastTry;
 
-    public AudioOutput Output { get; }
+    /// <summary>The audio output. Throws while there is none (see <see cref="HasOutput"/>).</summary>
+    public AudioOutput Output => _output ?? throw new InvalidOperationException(OutputProblem ?? "no audio output");
+
+    /// <summary>Whether an output device is open (playing, or lost and being tried again).</summary>
+    public bool HasOutput => _output != null;
+
+    /// <summary>Why nothing is heard now (no device yet, or the device went away), else null.</summary>
+    public string? OutputProblem { get; private set; }
+
     public Synth Synth { get; }
     public TerrainSnapshots Terrain { get; }
     public LiveSettings Settings { get; }
 
-    public LiveInstrument(IAutoencoder model, TerrainNetwork terrain, LiveSettings settings, string? recordPath = null)
+    /// <param name="withoutDevice">
+    /// Play on without an output device when none can be opened (the interface opens anyway and the
+    /// sound starts when a device appears: <see cref="KeepOutput"/>); otherwise that is an error.
+    /// </param>
+    /// <exception cref="AudioDeviceException">No output device could be opened, and <paramref name="withoutDevice"/> is false.</exception>
+    public LiveInstrument(IAutoencoder model, TerrainNetwork terrain, LiveSettings settings, string? recordPath = null, bool withoutDevice = false)
     {
         Settings = settings;
         Terrain = new TerrainSnapshots(terrain);
@@ -65,7 +83,11 @@ public sealed class LiveInstrument : IDisposable
         _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring, settings.LeadSeconds);
         try
         {
-            Output = AudioOutput.Open(_ring, settings.SampleRate, settings.Device, settings.Frames);
+            _output = AudioOutput.Open(_ring, settings.SampleRate, settings.Device, settings.Frames);
+        }
+        catch (AudioDeviceException missing) when (withoutDevice)
+        {
+            OutputProblem = missing.Message;
         }
         catch
         {
@@ -82,7 +104,8 @@ public sealed class LiveInstrument : IDisposable
         _synthThread.Start(() => WarmUp(Synth, Settings.Frames));
         var patience = System.Diagnostics.Stopwatch.StartNew();
         while (_ring.Count < _synthThread.AheadFrames && patience.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(1);
-        Output.Start();
+        _output?.Start();
+        _started = true;
     }
 
     /// <summary>
@@ -136,19 +159,48 @@ public sealed class LiveInstrument : IDisposable
     public TrainingProgress? Training => _trainer?.Progress;
 
     /// <summary>
-    /// Tries to open the lost output device again; true when it plays again. Only where no other
-    /// part of the process holds a client of a JACK server that went away (LiveControllers).
+    /// Looks after the output; call it a few times a second from the control thread. A device that
+    /// went away is told in one line and let go of at once (a dead JACK client must be closed
+    /// before any JACK client opens in the process), then tried every second, as a device is when
+    /// there was none at the start; its return is told in one line. The synth, its cursors and the
+    /// training carry on meanwhile.
     /// </summary>
-    public bool TryReopen()
+    /// <param name="messages">Where the one-line news goes.</param>
+    /// <param name="mayOpenJack">False while another part of the process (the MIDI controllers) still holds a client of a JACK server that went away.</param>
+    public void KeepOutput(TextWriter messages, Func<bool> mayOpenJack)
     {
+        if (_output is { Lost: false }) return;
+        if (_output != null)
+        {
+            if (!_lostTold)
+            {
+                OutputProblem = $"the audio output {_output.Device} is gone; playing on silently, trying it again every second";
+                messages.WriteLine($"terrain: {OutputProblem}");
+                _lostTold = true;
+                _lastTry = Stopwatch.GetTimestamp();
+            }
+            _output.ReleaseLost();
+        }
+        if (Stopwatch.GetElapsedTime(_lastTry) < TimeSpan.FromSeconds(1) || !mayOpenJack()) return;
+        _lastTry = Stopwatch.GetTimestamp();
         try
         {
-            Output.Reopen();
-            return true;
+            if (_output == null)
+            {
+                _output = AudioOutput.Open(_ring, Settings.SampleRate, Settings.Device, Settings.Frames);
+                if (_started) _output.Start();
+                messages.WriteLine($"terrain: playing on {_output.Device} at {Settings.SampleRate} Hz");
+            }
+            else
+            {
+                _output.Reopen();
+                messages.WriteLine($"terrain: the audio output {_output.Device} is back");
+            }
+            OutputProblem = null;
+            _lostTold = false;
         }
         catch (AudioDeviceException)
         {
-            return false;
         }
     }
     public SynthThread SynthThread => _synthThread;
@@ -156,18 +208,16 @@ public sealed class LiveInstrument : IDisposable
     /// <summary>
     /// Control-to-sound latency by the figures at hand: a move waits up to a block for the next one
     /// to start, which is rendered the lead before the device takes it, plus the resampler's delay
-    /// for a model at another rate and the device's buffer as PortAudio reports it. Under JACK's
-    /// dummy driver the measured latency is about 2.7 ms more (its buffer is two periods, PortAudio
-    /// reports one): README, Performance.
+    /// for a model at another rate and the device's own latency as it reports it (README, Performance).
     /// </summary>
-    public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Synth.ResamplingDelaySeconds + Output.ReportedLatency;
+    public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Synth.ResamplingDelaySeconds + (_output?.ReportedLatency ?? 0);
 
     /// <summary>Stops the sound, completes the recording (rethrowing a write failure) and frees everything.</summary>
     public void Stop()
     {
         _trainer?.Dispose();
         _trainer = null;
-        Output.Stop();
+        _output?.Stop();
         _synthThread.Dispose();
         _recorder?.Stop();
     }
@@ -175,7 +225,7 @@ public sealed class LiveInstrument : IDisposable
     public void Dispose()
     {
         _trainer?.Dispose();
-        Output.Dispose();
+        _output?.Dispose();
         _synthThread.Dispose();
         _recorder?.Dispose();
         _ring.Dispose();

@@ -57,6 +57,10 @@ public static class TestProgram
         return new RunningTerrain(Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet"));
     }
 
+    /// <summary>The instrument's program with <paramref name="arguments"/> as one shell command line (for a terminal such as <see cref="Tmux"/>).</summary>
+    public static string TerrainCommandLine(params string[] arguments) =>
+        string.Join(' ', new[] { DotnetHost(), "exec", Terrain }.Concat(arguments).Select(argument => $"'{argument.Replace("'", "'\\''")}'"));
+
     private static string Terrain => Path.Combine(Paths.Repository, "instrument", "bin", "Release", "net10.0", "terrain.dll");
 
     private static (int ExitCode, string Output, string Error) Execute(string assembly, TimeSpan timeout, string[] arguments,

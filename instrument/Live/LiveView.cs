@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using LatentTerrain.Engine.Datasets;
+using LatentTerrain.Engine.Synthesis;
+using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Models;
+using LatentTerrain.Tui;
+
+namespace LatentTerrain.Instrument.Live;
+
+/// <summary>
+/// The playing instrument as the terminal interface reads it (<see cref="IInstrumentView"/>):
+/// the terrain's snapshots and the cursor board as they are, a status record rebuilt at most four
+/// times a second (so the interface's frames allocate none of it), and the news of the run.
+/// </summary>
+public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> controllers, EventLog events, TerrainDataset? taught) : IInstrumentView
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly TaughtShapes _taught = Shapes(taught);
+    private InstrumentStatus? _status;
+    private long _statusAt;
+
+    public TerrainSnapshots Terrain => instrument.Terrain;
+
+    public CursorBoard Cursors => instrument.Synth.Cursors;
+
+    public TrainingProgress? Training => instrument.Training;
+
+    public TaughtShapes Taught => _taught;
+
+    public IReadOnlyList<string> Events => events.Recent;
+
+    public InstrumentStatus Status
+    {
+        get
+        {
+            if (_status == null || Stopwatch.GetElapsedTime(_statusAt) >= StatusInterval)
+            {
+                _status = Build();
+                _statusAt = Stopwatch.GetTimestamp();
+            }
+            return _status;
+        }
+    }
+
+    private InstrumentStatus Build()
+    {
+        var synthThread = instrument.SynthThread;
+        IAutoencoder model = instrument.Synth.Model;
+        var faults = instrument.Synth.Faults;
+        var playing = controllers();
+        bool heard = instrument.HasOutput && instrument.OutputProblem == null;
+        return new InstrumentStatus
+        {
+            Device = instrument.HasOutput ? instrument.Output.DeviceName : null,
+            AudioProblem = instrument.OutputProblem,
+            SampleRate = instrument.Settings.SampleRate,
+            PeriodFrames = instrument.Settings.Frames,
+            QueuedBlocks = synthThread.AheadFrames / synthThread.BlockFrames,
+            LatencyMilliseconds = instrument.ExpectedLatencySeconds * 1000,
+            Voices = instrument.Synth.SoundingVoices,
+            SynthLoad = synthThread.Load,
+            Underruns = heard ? instrument.Output.Underruns : 0,
+            UnderrunsTooSlow = synthThread.SlowUnderruns,
+            UnderrunsDeviceEarly = synthThread.EarlyDeviceUnderruns,
+            UnderrunsHeldUp = synthThread.HeldUpUnderruns,
+            DecoderFaults = (int)faults.Count,
+            LastDecoderFault = faults.Last,
+            ModelName = model.Name,
+            LatentSize = model.LatentSize,
+            Ratio = model.Ratio,
+            ModelSampleRate = model.SampleRate,
+            Channels = model.Channels,
+            Controllers = playing?.Inputs.Select(input => input.ToString()).ToArray() ?? [],
+            LaunchpadWindow = playing?.LaunchpadWindow,
+        };
+    }
+
+    /// <summary>The dataset's paths (numbered from 1, complete when as long as density x (frames - 1)) and points.</summary>
+    private static TaughtShapes Shapes(TerrainDataset? dataset)
+    {
+        if (dataset == null) return TaughtShapes.None;
+        var paths = dataset.Trajectories.Select((trajectory, index) => new TaughtPath(index + 1,
+            trajectory.Path.Select(point => (point[0], point.Length > 1 ? point[1] : 0f)).ToArray(),
+            trajectory.Length() >= 0.999 * dataset.Density * (trajectory.FrameCount - 1))).ToArray();
+        var points = dataset.Points.Select(point => (point.Coordinate[0], point.Coordinate.Length > 1 ? point.Coordinate[1] : 0f)).ToArray();
+        return new TaughtShapes(paths, points);
+    }
+}
+
+/// <summary>
+/// Where the one-line news of a run goes while the interface owns the terminal (a device plugged
+/// in, the output gone, an action's answer): kept, the newest few, for the interface to show.
+/// </summary>
+public sealed class EventLog : TextWriter
+{
+    private const int Kept = 8;
+
+    private readonly Lock _gate = new();
+    private readonly System.Text.StringBuilder _line = new();
+    private string[] _recent = [];
+
+    /// <summary>The newest lines, newest last.</summary>
+    public IReadOnlyList<string> Recent => Volatile.Read(ref _recent);
+
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        lock (_gate)
+        {
+            if (value == '\n') Add();
+            else if (value != '\r') _line.Append(value);
+        }
+    }
+
+    public override void WriteLine(string? value)
+    {
+        lock (_gate)
+        {
+            _line.Append(value);
+            Add();
+        }
+    }
+
+    private void Add()
+    {
+        string line = _line.ToString();
+        _line.Clear();
+        // "terrain: " heads every line on standard error; on screen it says nothing.
+        if (line.StartsWith("terrain: ", StringComparison.Ordinal)) line = line["terrain: ".Length..];
+        var recent = Volatile.Read(ref _recent);
+        Volatile.Write(ref _recent, [.. recent.Skip(Math.Max(0, recent.Length - Kept + 1)), line]);
+    }
+}
