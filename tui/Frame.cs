@@ -6,11 +6,10 @@ namespace LatentTerrain.Tui;
 
 /// <summary>
 /// A rounded border with a caption around one view (the map, a panel's text), drawn straight into
-/// the driver's buffer. A Terminal.Gui border is redrawn (its line canvas merged, its title laid
-/// out) whenever anything inside it is: about 1.3 MB a frame at 128 x 48, and every collection that
-/// costs pauses the synth thread too. Terminal.Gui draws a view's own content only when the view
-/// itself needs it, not when only what is inside does, so this is drawn when laid out, uncovered or
-/// re-captioned.
+/// the driver's buffer. A Terminal.Gui border is redrawn whenever anything inside it is, and
+/// allocates heavily each time (docs/interface.md); every collection pauses the synth thread too.
+/// Terminal.Gui draws a view's own content only when the view itself needs it, not when only what
+/// is inside does, so this is drawn when laid out, uncovered or re-captioned.
 /// </summary>
 internal class Frame : View
 {

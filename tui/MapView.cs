@@ -318,9 +318,8 @@ internal sealed class MapView : View
     /// <summary>
     /// Writes one cell straight into the driver's buffer and marks its row for output, as Terminal.Gui's
     /// IOutputBuffer documents for code that writes Contents itself: its AddRune splits the text into
-    /// graphemes each time and allocates about 1.6 KB a cell, and every collection pauses the synth
-    /// thread too; so does writing each dirty cell out, about 450 B. Cells outside the view or the
-    /// screen are left alone.
+    /// graphemes at every call (docs/interface.md), and every collection pauses the synth thread too.
+    /// Cells outside the view or the screen are left alone.
     /// </summary>
     private void Write(int column, int row, string grapheme, Attribute attribute)
     {

@@ -6,11 +6,11 @@ namespace LatentTerrain.Tui;
 
 /// <summary>
 /// Writes map cells to the terminal itself, as ANSI sequences in one reused buffer, allocating
-/// nothing. Terminal.Gui's own output rebuilds the text of every row that holds a changed cell (to
-/// find web addresses in it) at some 50 bytes a cell, and lays out every view that needs drawing:
-/// 40 MB a second with sixteen cursors moving and the terrain training, 150 garbage collections a
-/// minute, each of which pauses the synth thread too. The map's cells still go into Terminal.Gui's
-/// buffer (clean, so it never writes them itself) to keep its picture of the screen true.
+/// nothing. Terminal.Gui's own output rebuilds the text of every row that holds a changed cell,
+/// which with many cursors moving allocated enough for a collection every few hundred
+/// milliseconds (docs/interface.md), each pausing the synth thread too. The map's cells still go
+/// into Terminal.Gui's buffer (clean, so it never writes them itself) to keep its picture of the
+/// screen true.
 /// </summary>
 /// <remarks>
 /// UI thread only, between Terminal.Gui's frames (its output is flushed by then). A batch saves and
@@ -23,9 +23,6 @@ internal sealed class TerminalCells : IDisposable
     private int _length;
     private int _row = -1, _column = -1;
     private Attribute? _attribute;
-
-    /// <summary>Bytes written since the start, for measurements.</summary>
-    public long Written { get; private set; }
 
     /// <summary>Queues one cell at a screen position (0-based); sequences that follow on the same row need no cursor move.</summary>
     public void Cell(int row, int column, Attribute attribute, string grapheme)
@@ -69,7 +66,6 @@ internal sealed class TerminalCells : IDisposable
         if (_length == 0) return;
         Append("\u001b[0m\u001b8"u8);
         _terminal.Write(_bytes, 0, _length);
-        Written += _length;
         _length = 0;
         (_row, _column, _attribute) = (-1, -1, null);
     }

@@ -6,8 +6,8 @@ namespace LatentTerrain.Tui;
 
 /// <summary>
 /// Lines of text drawn straight into the driver's buffer, cut to the view's width. Setting a
-/// Terminal.Gui view's Text lays the whole screen out again (every view's text measured anew):
-/// about 1 MB each time a panel's figures change, and every collection pauses the synth thread too.
+/// Terminal.Gui view's Text lays the whole screen out again (every view's text measured anew,
+/// docs/interface.md), and every collection pauses the synth thread too.
 /// Characters are turned into the buffer's strings once, so a redraw allocates nothing.
 /// </summary>
 internal sealed class TextBlock : View

@@ -72,18 +72,10 @@ internal sealed unsafe class JackOutput : SafeHandleZeroOrMinusOneIsInvalid
         return NativeAudio.terrain_jack_probe("terrain-probe", out sampleRate, out playbackPorts, out period) != 0;
     }
 
-    public int SampleRate => NativeAudio.terrain_jack_sample_rate(handle);
-
-    /// <summary>The server's period: the frames each process callback takes from the ring.</summary>
-    public int Period => NativeAudio.terrain_jack_period(handle);
-
     /// <summary>The server shut down or died: the client plays no more and is only good for disposing.</summary>
     public bool Gone => NativeAudio.terrain_jack_gone(handle) != 0;
 
     public bool IsActive => active && !Gone;
-
-    /// <summary>The name the server gave the client: "terrain", or "terrain-01" when another instrument has that.</summary>
-    public string Name => Marshal.PtrToStringUTF8((nint)NativeAudio.terrain_jack_client_name(handle)) ?? ClientName;
 
     /// <summary>Seconds from a port to the speakers: the playback latency JACK reports for what the ports feed.</summary>
     public double Latency => NativeAudio.terrain_jack_latency(handle);

@@ -100,16 +100,7 @@ internal static unsafe partial class NativeAudio
     public static partial void terrain_jack_close(nint output);
 
     [LibraryImport(Library), SuppressGCTransition]
-    public static partial int terrain_jack_sample_rate(nint output);
-
-    [LibraryImport(Library), SuppressGCTransition]
-    public static partial int terrain_jack_period(nint output);
-
-    [LibraryImport(Library), SuppressGCTransition]
     public static partial int terrain_jack_gone(nint output);
-
-    [LibraryImport(Library), SuppressGCTransition]
-    public static partial byte* terrain_jack_client_name(nint output);
 
     [LibraryImport(Library), SuppressGCTransition]
     public static partial double terrain_jack_time();

@@ -30,7 +30,6 @@ static const char AUDIO_TYPE[] = "32 bit float mono audio";
 static struct {
     jack_client_t *(*client_open)(const char *name, int options, int *status, ...);
     int (*client_close)(jack_client_t *client);
-    const char *(*get_client_name)(jack_client_t *client);
     jack_port_t *(*port_register)(jack_client_t *client, const char *name, const char *type, unsigned long flags, unsigned long size);
     void *(*port_get_buffer)(jack_port_t *port, jack_nframes_t frames);
     const char *(*port_name)(const jack_port_t *port);
@@ -68,7 +67,6 @@ static int load_jack(char *error, int32_t error_size)
 #define RESOLVE(field, symbol) if ((*(void **)&jack.field = dlsym(library, symbol)) == NULL) return load_jack(error, error_size)
     RESOLVE(client_open, "jack_client_open");
     RESOLVE(client_close, "jack_client_close");
-    RESOLVE(get_client_name, "jack_get_client_name");
     RESOLVE(port_register, "jack_port_register");
     RESOLVE(port_get_buffer, "jack_port_get_buffer");
     RESOLVE(port_name, "jack_port_name");
@@ -199,10 +197,7 @@ EXPORT terrain_jack *terrain_jack_open(const char *client_name, terrain_ring *ri
     return output;
 }
 
-EXPORT int32_t terrain_jack_sample_rate(const terrain_jack *output) { return (int32_t)jack.get_sample_rate(output->client); }
-EXPORT int32_t terrain_jack_period(const terrain_jack *output) { return (int32_t)jack.get_buffer_size(output->client); }
 EXPORT int32_t terrain_jack_gone(const terrain_jack *output) { return atomic_load(&output->gone); }
-EXPORT const char *terrain_jack_client_name(const terrain_jack *output) { return jack.get_client_name(output->client); }
 /* JACK's clock in seconds (jack_get_time), the clock of the heard-at times the process callback notes. */
 EXPORT double terrain_jack_time(void) { return jack.get_time != NULL ? (double)jack.get_time() / 1e6 : 0; }
 
