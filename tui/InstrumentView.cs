@@ -23,8 +23,11 @@ public interface IInstrumentView
     /// <summary>The training run's latest progress, or null when nothing trains or trained.</summary>
     TrainingProgress? Training { get; }
 
-    /// <summary>What the terrain was taught (paths and points), for the map; empty when nothing.</summary>
+    /// <summary>What the terrain was taught (paths and points), for the map; empty when nothing. A new object after each edit.</summary>
     TaughtShapes Taught { get; }
+
+    /// <summary>The fragments, the recording, the input's level and the training settings: a new object whenever something changed.</summary>
+    TeachingStatus Teaching { get; }
 
     /// <summary>The newest events for the player (devices plugged and gone, answers to actions), newest last; a few at most.</summary>
     IReadOnlyList<string> Events { get; }
@@ -92,7 +95,45 @@ public sealed record TaughtShapes(IReadOnlyList<TaughtPath> Paths, IReadOnlyList
     public static TaughtShapes None { get; } = new([], []);
 }
 
-/// <param name="Number">The path's number as the player knows it (1, 2, ...).</param>
-/// <param name="Points">Where it runs, first to last (the direction the fragment plays).</param>
+/// <param name="Number">The path's number as the player knows it: its fragment's number (1, 2, ...).</param>
+/// <param name="Points">Its anchors, first to last (the direction the fragment plays).</param>
 /// <param name="Complete">Long enough for its fragment; an incomplete path is drawn grey.</param>
 public sealed record TaughtPath(int Number, IReadOnlyList<(float X, float Y)> Points, bool Complete);
+
+/// <summary>What the performer teaches from, for the fragments panel and the drawing modes.</summary>
+public sealed record TeachingStatus
+{
+    public static TeachingStatus None { get; } = new();
+
+    public IReadOnlyList<FragmentRow> Fragments { get; init; } = [];
+    /// <summary>Arc-length spacing of a path's points: a fragment of F frames draws a path of at most Density x (F - 1).</summary>
+    public float Density { get; init; } = 0.4f;
+    /// <summary>The audio input's name, or null when none is open (`fragment record` and `point X Y input` then say why).</summary>
+    public string? Input { get; init; }
+    /// <summary>The input's peak level, 0..1, over the last tenth of a second.</summary>
+    public float InputLevel { get; init; }
+    /// <summary>Seconds recorded while `fragment record` runs, else null.</summary>
+    public double? RecordingSeconds { get; init; }
+    /// <summary>The trainer's learning rate (what the next `train` starts with, or the running one's).</summary>
+    public float LearningRate { get; init; }
+    /// <summary>What `undo` and `redo` would take back or do again ("path 2", "reset"), or null when nothing.</summary>
+    public string? Undo { get; init; }
+    public string? Redo { get; init; }
+    /// <summary>Stored positions by number (`store N`, `recall N`).</summary>
+    public IReadOnlyList<StoredPosition> Positions { get; init; } = [];
+    /// <summary>The path a cursor is travelling (`play path N`), or null.</summary>
+    public int? PlayingPath { get; init; }
+}
+
+/// <param name="Number">1, 2, ...: what `path N`, `point X Y fragment N S` and `delete fragment N` name.</param>
+/// <param name="Name">Its file's name without extension, "recording 2", "capture 3".</param>
+/// <param name="Frames">Latent frames, 0 while encoding.</param>
+/// <param name="Encoding">Still being encoded: no path can be drawn yet.</param>
+/// <param name="Path">Whether a path was drawn for it, and whether it is long enough.</param>
+/// <param name="Warning">Why it may teach badly ("0.3 s is shorter than the model's receptive field, about 0.5 s"), else null.</param>
+public sealed record FragmentRow(int Number, string Name, double Seconds, int Frames, bool Encoding, PathState Path, string? Warning);
+
+public enum PathState { None, Incomplete, Complete }
+
+/// <summary>A remembered position: `recall Number` plays there.</summary>
+public readonly record struct StoredPosition(int Number, float X, float Y);

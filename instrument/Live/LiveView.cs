@@ -28,6 +28,8 @@ public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> c
 
     public TaughtShapes Taught => _taught;
 
+    public TeachingStatus Teaching => TeachingStatus.None;
+
     public IReadOnlyList<string> Events => events.Recent;
 
     public InstrumentStatus Status

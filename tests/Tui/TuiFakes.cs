@@ -26,6 +26,7 @@ internal sealed class FakeInstrument : IInstrumentView
     };
     public TrainingProgress? Training { get; set; }
     public TaughtShapes Taught { get; set; } = TaughtShapes.None;
+    public TeachingStatus Teaching { get; set; } = TeachingStatus.None;
     public IReadOnlyList<string> Events { get; set; } = [];
 }
 
