@@ -14,6 +14,10 @@ public sealed class GesturePlayer(Gesture gesture, CursorBoard board, int sample
 {
     private int _next;
     private long _origin = -1;
+    private bool _stopping, _stopped;
+
+    /// <summary>Plays the gesture again from its start every this many seconds (a path looped), or null for once.</summary>
+    public double? LoopSeconds { get; init; }
 
     /// <summary>
     /// Writes the events due at <paramref name="frame"/>: those at or before its time since the
@@ -21,12 +25,29 @@ public sealed class GesturePlayer(Gesture gesture, CursorBoard board, int sample
     /// </summary>
     public void Advance(long frame)
     {
+        if (_stopped) return;
+        var events = gesture.Events;
+        if (Volatile.Read(ref _stopping))
+        {
+            // Lifted here, on the thread that moves them, so no later move can press them again.
+            foreach (var e in events) board.Release(e.Cursor);
+            Volatile.Write(ref _stopped, true);
+            return;
+        }
         if (_origin < 0) _origin = frame;
         double now = (double)(frame - _origin) / sampleRate;
-        var events = gesture.Events;
+        if (LoopSeconds is double loop && _next >= events.Count && now >= loop)
+        {
+            _origin += (long)Math.Round(loop * sampleRate);
+            now -= loop;
+            _next = 0;
+        }
         while (_next < events.Count && events[_next].Time <= now) gesture.Apply(_next++, board);
     }
 
-    /// <summary>Whether every event has been written.</summary>
-    public bool Finished => Volatile.Read(ref _next) >= gesture.Events.Count;
+    /// <summary>Lifts the gesture's cursors at the next <see cref="Advance"/> and plays nothing more.</summary>
+    public void Stop() => Volatile.Write(ref _stopping, true);
+
+    /// <summary>Whether every event has been written (a looped gesture never finishes), or it was stopped and its cursors lifted.</summary>
+    public bool Finished => Volatile.Read(ref _stopped) || (LoopSeconds == null && Volatile.Read(ref _next) >= gesture.Events.Count);
 }

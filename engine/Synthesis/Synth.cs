@@ -27,6 +27,14 @@ public sealed class Synth : IDisposable
     private VoiceBank? _retired;   // faded out, waiting to be disposed off the audio thread
     private int _fadePosition;
     private readonly object _loadLock = new();
+    private Clip? _clip;           // a sound played as it is, over the voices (a fragment heard against its path)
+
+    /// <summary>Interleaved frames at the synth's rate and channels, and how far they have played (the synth thread's).</summary>
+    private sealed class Clip(float[] frames)
+    {
+        public readonly float[] Frames = frames;
+        public int Position;
+    }
 
     public CursorBoard Cursors { get; }
 
@@ -74,6 +82,19 @@ public sealed class Synth : IDisposable
         }
     }
 
+    /// <summary>
+    /// Plays <paramref name="interleaved"/> (frames at <see cref="SampleRate"/>, <see cref="OutputChannels"/>
+    /// interleaved) once over the voices from the next block, replacing a clip still playing; null stops it.
+    /// </summary>
+    public void PlayClip(float[]? interleaved)
+    {
+        if (interleaved != null && interleaved.Length % OutputChannels != 0) throw new ArgumentException("the clip holds a partial frame");
+        Volatile.Write(ref _clip, interleaved == null ? null : new Clip(interleaved));
+    }
+
+    /// <summary>Whether a clip is playing.</summary>
+    public bool PlayingClip => Volatile.Read(ref _clip) != null;
+
     /// <summary>Renders <paramref name="output"/>.Length / OutputChannels frames, interleaved, into <paramref name="output"/>.</summary>
     public void Render(Span<float> output)
     {
@@ -116,6 +137,14 @@ public sealed class Synth : IDisposable
                 Volatile.Write(ref _retired, _fading);
                 _fading = null;
             }
+        }
+        if (Volatile.Read(ref _clip) is { } clip)
+        {
+            int count = Math.Min(output.Length, clip.Frames.Length - clip.Position);
+            var from = clip.Frames.AsSpan(clip.Position, count);
+            for (int i = 0; i < count; i++) output[i] += from[i];
+            clip.Position += count;
+            if (clip.Position >= clip.Frames.Length) Interlocked.CompareExchange(ref _clip, null, clip);
         }
         _limiter.Process(output, channels);
     }

@@ -10,11 +10,11 @@ namespace LatentTerrain.Engine.Terrain;
 public sealed class TerrainTrainer
 {
     private readonly TerrainNetwork _network;
-    private readonly TrainingPairs _data;
-    private readonly TerrainPass _pass;
     private readonly float[] _gradients, _moment1, _moment2;
-    private readonly float[] _batchCoordinates, _batchTargets;
-    private readonly int[] _order;
+    private TrainingPairs _data;
+    private TerrainPass _pass;
+    private float[] _batchCoordinates, _batchTargets;
+    private int[] _order;
     private readonly Random _random;
     private int _adamStep;
 
@@ -29,27 +29,36 @@ public sealed class TerrainTrainer
     public TerrainTrainer(TerrainNetwork start, TrainingPairs data, TrainingOptions options)
     {
         options.Validate();
-        var config = start.Config;
+        Options = options;
+        LearningRate = options.LearningRate;
+        _network = start.Clone();
+        int count = _network.Parameters.Length;
+        _gradients = new float[count];
+        _moment1 = new float[count];
+        _moment2 = new float[count];
+        _random = new Random(options.Seed);
+        (_data, _pass, _batchCoordinates, _batchTargets, _order) = Prepare(data);
+    }
+
+    /// <summary>
+    /// Trains on other pairs from the next epoch on, keeping the weights, Adam's moments and the
+    /// shuffling's state: what the performer taught since is learnt as if it had been there.
+    /// Call it between epochs, on the thread that trains.
+    /// </summary>
+    public void ReplaceData(TrainingPairs data) => (_data, _pass, _batchCoordinates, _batchTargets, _order) = Prepare(data);
+
+    private (TrainingPairs, TerrainPass, float[], float[], int[]) Prepare(TrainingPairs data)
+    {
+        var config = _network.Config;
         if (data.InputDims != config.InputDims)
             throw new ArgumentException($"the dataset has {data.InputDims}-D coordinates but the terrain takes {config.InputDims}-D");
         if (data.LatentSize != config.LatentSize)
             throw new ArgumentException($"the dataset has latents of size {data.LatentSize} but the terrain makes {config.LatentSize}");
         if (data.Count == 0) throw new ArgumentException("the dataset is empty");
-
-        Options = options;
-        LearningRate = options.LearningRate;
-        _network = start.Clone();
-        _data = data;
-        int batch = Math.Min(options.BatchSize, data.Count);
-        _pass = new TerrainPass(config, batch);
-        int count = _network.Parameters.Length;
-        _gradients = new float[count];
-        _moment1 = new float[count];
-        _moment2 = new float[count];
-        _batchCoordinates = new float[batch * config.InputDims];
-        _batchTargets = new float[batch * config.LatentSize];
-        _order = Enumerable.Range(0, data.Count).ToArray();
-        _random = new Random(options.Seed);
+        int batch = Math.Min(Options.BatchSize, data.Count);
+        // The same batch size keeps the pass (its buffers are the largest part).
+        var pass = _pass != null && _pass.MaxBatch == batch ? _pass : new TerrainPass(config, batch);
+        return (data, pass, new float[batch * config.InputDims], new float[batch * config.LatentSize], Enumerable.Range(0, data.Count).ToArray());
     }
 
     /// <summary>The trainer's working terrain. It changes with every step: copy it before handing it to another thread.</summary>

@@ -7,6 +7,7 @@ using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Instrument.Actions;
 using LatentTerrain.Instrument.Live;
+using LatentTerrain.Instrument.Teaching;
 using LatentTerrain.Tui;
 using LatentTerrain.Mappings;
 using Spectre.Console;
@@ -33,12 +34,6 @@ internal static class PlayCommand
         }
     }
 
-    private static string Said(TextWriter console, string line)
-    {
-        console.WriteLine(line);
-        return line;
-    }
-
     public static Command Create(IAnsiConsole ansi)
     {
         var console = ansi.Profile.Out.Writer;
@@ -55,7 +50,7 @@ internal static class PlayCommand
         var record = new Option<string>("--record") { Description = "also write what is played to this sound file" };
         var seconds = new Option<double?>("--seconds") { Description = "stop after this many seconds [default: the gesture's end plus one second, or when standard input ends]" };
         var train = new Option<string>("--train") { Description = "keep training the playing terrain on this dataset; the sound follows" };
-        var epochs = new Option<int>("--epochs") { Description = "with --train: epochs to run", DefaultValueFactory = _ => 1_000_000 };
+        var epochs = new Option<int?>("--epochs") { Description = "with --train: epochs to run [default: until `stop`]" };
         var midi = new Option<string[]>("--midi") { Description = "MIDI input port to play from: a number or (part of) a name from `terrain devices`; repeat it for more; `none` opens none [default: every input]" };
         var headless = new Option<bool>("--headless") { Description = "no terminal interface: a status line, actions from standard input (also when standard input or output is not a terminal)" };
         var mapping = new Option<string[]>("--mapping") { Description = "mapping profile (JSON) for the MIDI inputs: FILE for all, or PORT=FILE for the ports whose name contains PORT; repeatable [default: each device's built-in profile]" };
@@ -99,7 +94,6 @@ internal static class PlayCommand
             var autoencoder = models.First;
             using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 },
                 recordPath, withoutDevice: onScreen);
-            if (dataset != null) instrument.Train(dataset.ToPairs(), new TrainingOptions { Epochs = result.GetValue(epochs) });
             instrument.Start();
             string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";
             (events ?? console).WriteLine(instrument.HasOutput
@@ -120,9 +114,23 @@ internal static class PlayCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             string? interfaceLine = null;
             // Every cursor the performer plays takes its slot from the allocator the controllers share.
-            var actions = new PlayActions(instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(),
-                onScreen ? name => models.Switch(name, instrument) : name => Said(console, models.Switch(name, instrument)),
-                quit: stop.Cancel);
+            var allocator = controllers?.Allocator ?? new CursorAllocator();
+            using var teacher = new Teacher(instrument, allocator);
+            if (dataset != null)
+            {
+                try
+                {
+                    (events ?? console).WriteLine(teacher.Import(dataset, result.GetValue(train)!));
+                    (events ?? console).WriteLine(teacher.Train(result.GetValue(epochs)));
+                }
+                catch (RefusedException refused)
+                {
+                    throw new UsageException($"--train: {refused.Message}");
+                }
+            }
+            var actions = new PlayActions(instrument.Synth.Cursors, allocator,
+                name => models.Switch(name, instrument),
+                quit: stop.Cancel, teacher: teacher);
             if (onScreen)
             {
                 // The control thread: the output looked after, the run ended when its time is up.
@@ -135,7 +143,7 @@ internal static class PlayCommand
                     }
                 }) { IsBackground = true, Name = "output keeper" };
                 keeper.Start();
-                var view = new LiveView(instrument, () => controllers, events!, dataset);
+                var view = new LiveView(instrument, () => controllers, events!, teacher);
                 var cost = InterfaceCost.Begin();
                 using (StandardErrorLog.Open())
                     new TerrainInterface(view, actions).Run(stop.Token);
@@ -146,7 +154,7 @@ internal static class PlayCommand
             }
             else
             {
-                var input = performance == null ? StandardInput.Start(Console.In, actions, result.InvocationConfiguration.Error) : null;
+                var input = performance == null ? StandardInput.Start(Console.In, actions, result.InvocationConfiguration.Error, console) : null;
                 bool playedByMidi = controllers?.Inputs.Count > 0;
                 // The end of standard input stops the instrument only when nothing else plays it; `quit` always does.
                 while (clock.Elapsed.TotalSeconds < stopAt && !stop.IsCancellationRequested && !(input?.Ended == true && !playedByMidi))

@@ -5,19 +5,22 @@ namespace LatentTerrain.Instrument.CommandLine;
 /// <summary>
 /// Headless <c>terrain play</c>'s actions from standard input, one line each, in the vocabulary of
 /// <see cref="PlayActions"/>. A line refused (malformed, or a model that cannot be played) is
-/// reported in one line on standard error and the instrument plays on; what succeeds says nothing
-/// here (a model switch says what plays now on standard output).
+/// reported in one line on standard error and the instrument plays on; every other action's answer
+/// is one line on standard output, except a finger's moves (a stream of them would drown the rest).
 /// </summary>
 public sealed class StandardInput
 {
     private readonly PlayActions _actions;
     private readonly TextWriter _errors;
+    private readonly TextWriter? _answers;
     private volatile bool _ended;
 
-    public StandardInput(PlayActions actions, TextWriter errors)
+    /// <param name="answers">Where what succeeded is said; null says nothing.</param>
+    public StandardInput(PlayActions actions, TextWriter errors, TextWriter? answers = null)
     {
         _actions = actions;
         _errors = errors;
+        _answers = answers;
     }
 
     /// <summary>Standard input ended (or <c>quit</c> was typed).</summary>
@@ -27,9 +30,9 @@ public sealed class StandardInput
     public bool Quit => _actions.QuitAsked;
 
     /// <summary>Reads <paramref name="reader"/> on a thread of its own until it ends or says quit.</summary>
-    public static StandardInput Start(TextReader reader, PlayActions actions, TextWriter errors)
+    public static StandardInput Start(TextReader reader, PlayActions actions, TextWriter errors, TextWriter? answers = null)
     {
-        var input = new StandardInput(actions, errors);
+        var input = new StandardInput(actions, errors, answers);
         new Thread(() =>
         {
             while (!input.Quit && reader.ReadLine() is string line) input.Apply(line);
@@ -43,6 +46,7 @@ public sealed class StandardInput
     {
         var answer = _actions.Apply(line);
         if (answer.Failed) _errors.WriteLine($"terrain play: {answer.Text}");
+        else if (!answer.Quiet && answer.Text.Length > 0) _answers?.WriteLine(answer.Text);
         if (Quit) _ended = true;
     }
 }

@@ -134,7 +134,10 @@ public sealed class LiveInstrument : IDisposable
     /// Plays a gesture from the next block on, on the audio clock (see <see cref="GesturePlayer"/>):
     /// what is heard is what <c>terrain render</c> writes for it. Replaces a gesture still playing.
     /// </summary>
-    public void Play(Gesture gesture) => _synthThread.BeforeBlock = new GesturePlayer(gesture, Synth.Cursors, Settings.SampleRate).Advance;
+    public void Play(Gesture gesture) => Play(new GesturePlayer(gesture, Synth.Cursors, Settings.SampleRate));
+
+    /// <summary>Plays a gesture's player (one that loops, or that the caller stops) from the next block on; null plays none.</summary>
+    public void Play(GesturePlayer? player) => _synthThread.BeforeBlock = player == null ? null : player.Advance;
 
     /// <summary>
     /// Plays another autoencoder of the same latent size on the same terrain: loaded here, on the
@@ -151,9 +154,16 @@ public sealed class LiveInstrument : IDisposable
     /// <summary>Trains the playing terrain further on a dataset; the sound follows each published snapshot.</summary>
     public void Train(TrainingPairs data, TrainingOptions options)
     {
+        using var lease = Terrain.Acquire();
+        Train(new BackgroundTrainer(Terrain, lease.Network, data, options));
+    }
+
+    /// <summary>Starts a training run of the playing terrain (its progress is <see cref="Training"/>), ending one still running.</summary>
+    public void Train(BackgroundTrainer run)
+    {
         _trainer?.Dispose();
-        using (var lease = Terrain.Acquire()) _trainer = new BackgroundTrainer(Terrain, lease.Network, data, options);
-        _trainer.Start();
+        _trainer = run;
+        run.Start();
     }
 
     public TrainingProgress? Training => _trainer?.Progress;

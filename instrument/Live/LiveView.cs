@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using LatentTerrain.Engine.Datasets;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Instrument.Teaching;
 using LatentTerrain.Models;
 using LatentTerrain.Tui;
 
@@ -12,11 +12,10 @@ namespace LatentTerrain.Instrument.Live;
 /// the terrain's snapshots and the cursor board as they are, a status record rebuilt at most four
 /// times a second (so the interface's frames allocate none of it), and the news of the run.
 /// </summary>
-public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> controllers, EventLog events, TerrainDataset? taught) : IInstrumentView
+public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> controllers, EventLog events, Teacher teacher) : IInstrumentView
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly TaughtShapes _taught = Shapes(taught);
     private InstrumentStatus? _status;
     private long _statusAt;
 
@@ -26,9 +25,9 @@ public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> c
 
     public TrainingProgress? Training => instrument.Training;
 
-    public TaughtShapes Taught => _taught;
+    public TaughtShapes Taught => teacher.Shapes;
 
-    public TeachingStatus Teaching => TeachingStatus.None;
+    public TeachingStatus Teaching => teacher.Status;
 
     public IReadOnlyList<string> Events => events.Recent;
 
@@ -76,17 +75,6 @@ public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> c
             Controllers = playing?.Inputs.Select(input => input.ToString()).ToArray() ?? [],
             LaunchpadWindow = playing?.LaunchpadWindow,
         };
-    }
-
-    /// <summary>The dataset's paths (numbered from 1, complete when as long as density x (frames - 1)) and points.</summary>
-    private static TaughtShapes Shapes(TerrainDataset? dataset)
-    {
-        if (dataset == null) return TaughtShapes.None;
-        var paths = dataset.Trajectories.Select((trajectory, index) => new TaughtPath(index + 1,
-            trajectory.Path.Select(point => (point[0], point.Length > 1 ? point[1] : 0f)).ToArray(),
-            trajectory.Length() >= 0.999 * dataset.Density * (trajectory.FrameCount - 1))).ToArray();
-        var points = dataset.Points.Select(point => (point.Coordinate[0], point.Coordinate.Length > 1 ? point.Coordinate[1] : 0f)).ToArray();
-        return new TaughtShapes(paths, points);
     }
 }
 

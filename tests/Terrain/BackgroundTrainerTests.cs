@@ -42,6 +42,49 @@ public class BackgroundTrainerTests
         Assert.Equal(direct.Network.Parameters, final.Network.Parameters);
     }
 
+    /// <summary>
+    /// Runs that continue one trainer (train 4, then train 6) end where one run of 10 epochs does,
+    /// weight for weight: Adam's moments, the shuffling and the epoch count carry over; and pairs
+    /// taught to a running training are learnt from its next epoch as if they had been there.
+    /// </summary>
+    [Fact]
+    public void Runs_continue_one_trainer_exactly_and_learn_what_is_taught_meanwhile()
+    {
+        var data = TerrainTrainerTests.SmoothField();
+        var start = TerrainNetwork.Create(new TerrainConfig { LatentSize = 4, Width = 32 });
+        var snapshots = new TerrainSnapshots(start);
+        var trainer = new TerrainTrainer(start, data, new TrainingOptions());
+        foreach (int epochs in new[] { 4, 6 })
+        {
+            using var run = new BackgroundTrainer(snapshots, trainer, epochs);
+            run.Start();
+            Assert.True(run.Wait(Patience));
+            Assert.Equal(TrainingState.Finished, run.Progress.State);
+        }
+        Assert.Equal(10, trainer.Epoch);
+        var direct = new TerrainTrainer(start, data, new TrainingOptions());
+        for (int e = 0; e < 10; e++) direct.TrainEpoch();
+        using (var lease = snapshots.Acquire()) Assert.Equal(direct.Network.Parameters, lease.Network.Parameters);
+
+        // New pairs and a new learning rate reach a run that goes on until it is stopped.
+        var more = TerrainTrainerTests.SmoothField(4, latentSize: 4);
+        using (var endless = new BackgroundTrainer(snapshots, trainer, epochs: null))
+        {
+            endless.Teach(more);
+            endless.LearningRate = 5e-4f;
+            endless.Start();
+            while (endless.Progress.Epoch < 12) Thread.Sleep(1);
+            endless.Cancel();
+            Assert.True(endless.Wait(Patience));
+            Assert.True(endless.Progress.Continuous);
+            Assert.Equal(TrainingState.Cancelled, endless.Progress.State);
+        }
+        Assert.Equal(5e-4f, trainer.LearningRate);
+        Assert.Equal((more.Count + 31) / 32, trainer.StepsPerEpoch);
+        // Stopping keeps what was learnt up to the stop: the terrain playing is the trainer's.
+        using (var lease = snapshots.Acquire()) Assert.Equal(trainer.Network.Parameters, lease.Network.Parameters);
+    }
+
     [Fact]
     public void DivergenceRestoresTheLastGoodTerrainAndNeverPublishesABrokenOne()
     {
