@@ -102,8 +102,8 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
         {
             if (pressure > 0f)
             {
-                Move(finger, x, y, pressure);
-                return ActionAnswer.Moved(string.Create(CultureInfo.InvariantCulture, $"finger {finger} at ({x:0.###}, {y:0.###}), pressure {pressure:0.###}"));
+                int cursor = Move(finger, x, y, pressure);
+                return ActionAnswer.Moved(string.Create(CultureInfo.InvariantCulture, $"finger {finger} at ({x:0.###}, {y:0.###}), pressure {pressure:0.###} (cursor {cursor})"));
             }
             Lift(finger);
             return ActionAnswer.Moved($"finger {finger} lifted");
@@ -226,8 +226,8 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
             Lift(finger);
             return $"position {number} lifted";
         }
-        Move(finger, position.X, position.Y, pressure);
-        return string.Create(CultureInfo.InvariantCulture, $"position {number} at ({position.X:0.###}, {position.Y:0.###}), pressure {pressure:0.###}");
+        int cursor = Move(finger, position.X, position.Y, pressure);
+        return string.Create(CultureInfo.InvariantCulture, $"position {number} at ({position.X:0.###}, {position.Y:0.###}), pressure {pressure:0.###} (cursor {cursor})");
     }
 
     /// <summary>The line after its first <paramref name="words"/> words, as typed (a path may hold spaces).</summary>
@@ -272,7 +272,8 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
     private static int InterfaceFinger(int finger) =>
         finger is >= 0 and < InterfaceFingers ? finger : throw new ArgumentOutOfRangeException(nameof(finger), finger, $"the interface has fingers 0..{InterfaceFingers - 1}");
 
-    private void Move(int finger, float x, float y, float pressure)
+    /// <summary>Moves the finger's cursor, claiming one if it has none; returns the cursor (its slot of the board).</summary>
+    private int Move(int finger, float x, float y, float pressure)
     {
         lock (_gate)
         {
@@ -282,6 +283,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
             if (slot < 0 || !allocator.Owns(slot, owner)) slot = _slots[finger] = allocator.Claim(owner);
             board.Move(slot, x, y, pressure);
             _lastTouch = (x, y);
+            return slot;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class StandardInputTests
         input.Apply(line);
 
         Assert.Empty(Active);
-        Assert.Equal($"terrain play: ignored '{line}': expected FINGER X Y PRESSURE (finger 0..15, pressure 0..1), help or quit\n", _errors.ToString().Replace("\r\n", "\n"));
+        Assert.Equal($"terrain play: ignored '{line}': expected FINGER X Y PRESSURE (finger 0..15, pressure 0..1), help or quit (docs/actions.md)\n", _errors.ToString().Replace("\r\n", "\n"));
     }
 
     [Fact]
