@@ -106,10 +106,13 @@ internal static class PlayCommand
                 ? $"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)"
                 : $"{instrument.OutputProblem}; the sound starts when a device appears");
 
+            // Bound controls perform through the actions, which take their cursors from the controllers' allocator: made below.
+            PlayActions? actions = null;
+            using var learn = new MidiLearn(line => actions?.Apply(line).Text ?? "not ready yet", messages);
             // Disposed however the command ends (Ctrl-C cancels the token and the loops below end): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
                 new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, messages,
-                mayOpenJack: () => !(instrument.HasOutput && instrument.Output.HoldsDeadJackClient));
+                mayOpenJack: () => !(instrument.HasOutput && instrument.Output.HoldsDeadJackClient), learn: learn);
             foreach (var opened in controllers?.Inputs ?? []) (events ?? console).WriteLine(opened);
             Func<bool> mayOpenJack = () => controllers?.HoldsDeadJackClients != true;
 
@@ -120,7 +123,7 @@ internal static class PlayCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             string? interfaceLine = null;
             // Every cursor the performer plays takes its slot from the allocator the controllers share.
-            var actions = new PlayActions(instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(),
+            actions = new PlayActions(instrument.Synth.Cursors, controllers?.Allocator ?? new CursorAllocator(),
                 onScreen ? name => models.Switch(name, instrument) : name => Said(console, models.Switch(name, instrument)),
                 quit: stop.Cancel);
             if (onScreen)
