@@ -13,6 +13,7 @@ public enum MidiControlKind
 /// <summary>A control bound to an action by <see cref="MidiLearn"/>, as plain values a session can keep.</summary>
 /// <param name="Port">The input port's <see cref="MidiPort.Identity"/> (its name without what changes when the device comes back).</param>
 /// <param name="Channel">1..16.</param>
+/// <param name="Kind">A note or a control change.</param>
 /// <param name="Number">The note's or control change's number, 0..127.</param>
 /// <param name="Action">The action line it performs (docs/actions.md).</param>
 public sealed record MidiBinding(string Port, int Channel, MidiControlKind Kind, int Number, string Action)
