@@ -8,7 +8,8 @@ namespace LatentTerrain.Mappings;
 /// What a Launchpad shows of the instrument: the terrain's 8x8 grey map (drawn by a
 /// <see cref="TerrainMap"/> of 8 x 8 over the same bounds the Launchpad profile plays, so each pad
 /// shows the sound it plays) and the pads under the board's active cursors lit, whichever
-/// controller put them there. Frames come from <see cref="Lights"/>, rate-limited.
+/// controller put them there; the side buttons that hold a stored position lit. Frames come from
+/// <see cref="Lights"/>, rate-limited.
 /// </summary>
 public sealed class LaunchpadDisplay(LaunchpadLights lights, PlaneBounds bounds)
 {
@@ -34,5 +35,14 @@ public sealed class LaunchpadDisplay(LaunchpadLights lights, PlaneBounds bounds)
             if ((uint)column < LaunchpadLights.Size && (uint)row < LaunchpadLights.Size) lit |= LaunchpadLights.PadBit(column, row);
         }
         Lights.SetLitPads(lit);
+    }
+
+    /// <summary>Lights side button N for each stored position N among <paramref name="numbers"/> (1..8; others have no button).</summary>
+    public void ShowStoredPositions(IReadOnlyList<int> numbers)
+    {
+        byte lit = 0;
+        for (int i = 0; i < numbers.Count; i++)
+            if (numbers[i] is >= 1 and <= Launchpad.SideButtons) lit |= (byte)(1 << (numbers[i] - 1));
+        Lights.SetLitSideButtons(lit);
     }
 }

@@ -5,12 +5,18 @@ namespace LatentTerrain.Controllers.Devices;
 /// active cursors lit in a colour, sent as one RGB SysEx frame,
 /// <c>header 03 (03 index r g b) x 64 F7</c>, 7 + 64 x 5 + 1 = 328 bytes, levels 0..127. A frame is
 /// built only when something changed and at most once per <see cref="MinimumInterval"/>, so a
-/// moving finger cannot flood the device's USB link; allocation-free after construction.
+/// moving finger cannot flood the device's USB link; allocation-free after construction. The
+/// right-hand side buttons have a frame of their own (<see cref="TryTakeSideFrame"/>, 48 bytes),
+/// sent only when which of them are lit changes.
 /// </summary>
 public sealed class LaunchpadLights
 {
     public const int Size = 8;
     public const int FrameLength = 7 + Size * Size * 5 + 1;
+    public const int SideFrameLength = 7 + Launchpad.SideButtons * 5 + 1;
+
+    /// <summary>The colour of a lit side button (<see cref="SetLitSideButtons"/>): green, apart from the cursors' amber.</summary>
+    public static readonly (byte R, byte G, byte B) SideColour = (0, 127, 24);
 
     private readonly byte[] _frame = new byte[FrameLength];
     private readonly byte[] _levels = new byte[Size * Size];
@@ -18,6 +24,9 @@ public sealed class LaunchpadLights
     private readonly (byte R, byte G, byte B) _litColour;
     private double _lastSent = double.NegativeInfinity;
     private bool _changed = true;
+    private readonly byte[] _sideFrame = new byte[SideFrameLength];
+    /// <summary>The side buttons to light and those the device was last sent; -1 before the first of each.</summary>
+    private int _sideLit = -1, _sideShown = -1;
 
     /// <param name="minimumInterval">Seconds between frames (default 1/30 s).</param>
     /// <param name="litColour">Colour of the pads under cursors, 0..127 each (default amber).</param>
@@ -30,6 +39,8 @@ public sealed class LaunchpadLights
         LaunchpadProtocol.Header(model).CopyTo(_frame, 0);
         _frame[6] = 0x03;
         _frame[^1] = 0xF7;
+        _frame.AsSpan(0, 7).CopyTo(_sideFrame);
+        _sideFrame[^1] = 0xF7;
     }
 
     public double MinimumInterval { get; }
@@ -87,6 +98,31 @@ public sealed class LaunchpadLights
         _lastSent = now;
         _changed = false;
         frame = _frame;
+        return true;
+    }
+
+    /// <summary>Which side buttons are lit: bit b for button b + 1 (<see cref="Launchpad.IsSideButton"/>, 1 at the top); until the first call they are left as they are.</summary>
+    public void SetLitSideButtons(byte buttons) => _sideLit = buttons;
+
+    /// <summary>
+    /// The side buttons' frame, <c>header 03 (03 cc r g b) x 8 F7</c>, when which are lit changed
+    /// since the last one (the first is always sent, so a light a previous program left is put out).
+    /// The span is this object's buffer, valid until the next call.
+    /// </summary>
+    public bool TryTakeSideFrame(out ReadOnlySpan<byte> frame)
+    {
+        frame = default;
+        if (_sideLit == _sideShown) return false;
+        for (int button = 1; button <= Launchpad.SideButtons; button++)
+        {
+            int at = 7 + (button - 1) * 5;
+            _sideFrame[at] = 0x03;
+            _sideFrame[at + 1] = (byte)Launchpad.SideButtonController(button);
+            (byte r, byte g, byte b) = (_sideLit >> (button - 1) & 1) != 0 ? SideColour : ((byte)0, (byte)0, (byte)0);
+            (_sideFrame[at + 2], _sideFrame[at + 3], _sideFrame[at + 4]) = (r, g, b);
+        }
+        _sideShown = _sideLit;
+        frame = _sideFrame;
         return true;
     }
 }

@@ -49,6 +49,16 @@ public sealed class PadGrid
     /// <summary>Whether pad (<paramref name="column"/>, <paramref name="row"/>) is held.</summary>
     public bool IsDown(int column, int row) => _owner[Pad(column, row)] >= 0;
 
+    /// <summary>The pad pressed last among those held, if any is.</summary>
+    public bool TryLatestHeld(out int column, out int row)
+    {
+        int latest = -1;
+        for (int pad = 0; pad < _owner.Length; pad++)
+            if (_owner[pad] >= 0 && (latest < 0 || _pressed[pad] > _pressed[latest])) latest = pad;
+        (column, row) = latest < 0 ? (-1, -1) : (latest % Columns, latest / Columns);
+        return latest >= 0;
+    }
+
     public void Press(int column, int row, float velocity, double time)
     {
         int pad = Pad(column, row);

@@ -33,7 +33,9 @@ public readonly record struct ActionAnswer(bool Failed, string Text, bool Quiet 
 /// <param name="switchModel">Plays the named model (off the audio path) and says what it did; what it throws is the answer.</param>
 /// <param name="teacher">Fragments, paths, points, training, playback and export; null where only playing is offered.</param>
 /// <param name="quit">Stops the instrument.</param>
-public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Func<string, string>? switchModel = null, Action? quit = null, Teacher? teacher = null)
+/// <param name="learn">MIDI learn (`learn ACTION`, `forget ACTION`, `bindings`); null where no controllers are open.</param>
+public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Func<string, string>? switchModel = null, Action? quit = null,
+    Teacher? teacher = null, MidiLearn? learn = null)
     : IPerformer
 {
     public const int Fingers = CursorBoard.Capacity;
@@ -52,6 +54,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
     /// <summary>What the command line shows for <c>help</c> and for a line it does not know.</summary>
     public string Vocabulary => $"FINGER X Y PRESSURE (finger 0..{Fingers - 1}, pressure 0..1){(switchModel != null ? ", model NAME" : "")}"
         + (teacher != null ? ", fragment add PATH|record|stop|capture SECONDS, path N X,Y X,Y ..., point X Y cursor C|fragment N SECONDS|input|latent V ..., move point N X Y, nudge point N DIM DELTA, delete fragment|path|point N, density D, undo, redo, train [EPOCHS], stop, wait, lr up|down|RATE, reset [seed=N sigma=S width=W depth=D activation=A], play path N [loop]|fragment N|stop, store N [X Y], recall N [PRESSURE], export terrain|dataset FILE" : "")
+        + (learn != null ? ", learn ACTION, forget ACTION, bindings" : "")
         + ", help or quit (docs/actions.md)";
 
     /// <summary><c>quit</c> was asked.</summary>
@@ -88,6 +91,12 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
                     return ActionAnswer.Done(Store(fields));
                 case "recall" when teacher != null:
                     return ActionAnswer.Done(Recall(fields));
+                case "learn" when learn != null:
+                    return Learn(line);
+                case "forget" when learn != null && fields.Length > 1:
+                    return learn.Forget(Rest(line, 1));
+                case "bindings" when learn != null:
+                    return learn.Describe();
             }
             if (teacher != null && Teach(teacher, line, fields) is { } answer) return ActionAnswer.Done(answer);
         }
@@ -110,6 +119,20 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
         }
         return ActionAnswer.Refused($"ignored '{line.Trim()}': expected {Vocabulary}");
     }
+
+    /// <summary>Arms MIDI learn for an action, once the action is known to be one: a typo is refused now, not when the pad is struck.</summary>
+    private ActionAnswer Learn(string line)
+    {
+        string action = Rest(line, 1);
+        string verb = action.Split(' ', 2)[0];
+        if (action.Length == 0 || verb is "learn" or "forget" or "bindings" or "quit" or "wait" || !Verbs.Contains(verb))
+            return ActionAnswer.Refused($"learn: '{action}' is not an action a control can perform (say learn train, learn undo, learn recall 3, ...)");
+        return learn!.Learn(action);
+    }
+
+    /// <summary>The first words of every action (for `learn`, which binds a control to one).</summary>
+    private static readonly HashSet<string> Verbs =
+        ["model", "store", "recall", "fragment", "path", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export"];
 
     /// <summary>The teaching actions; null for a line that is none of them.</summary>
     private static string? Teach(Teacher teacher, string line, string[] f)

@@ -100,10 +100,15 @@ internal static class PlayCommand
                 ? $"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)"
                 : $"{instrument.OutputProblem}; the sound starts when a device appears");
 
+            // Bound controls perform through the actions, which take their cursors from the controllers' allocator: made below.
+            PlayActions? actions = null;
+            Teacher? teacher = null;
+            using var learn = new MidiLearn(line => actions?.Apply(line).Text ?? "not ready yet", messages);
             // Disposed however the command ends (Ctrl-C cancels the token and the loops below end): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
                 new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, messages,
-                mayOpenJack: () => !(instrument.HasOutput && instrument.Output.HoldsDeadJackClient));
+                mayOpenJack: () => !(instrument.HasOutput && instrument.Output.HoldsDeadJackClient), learn: learn,
+                storedPositions: () => teacher?.StoredNumbers ?? []);
             foreach (var opened in controllers?.Inputs ?? []) (events ?? console).WriteLine(opened);
             Func<bool> mayOpenJack = () => controllers?.HoldsDeadJackClients != true;
 
@@ -115,7 +120,7 @@ internal static class PlayCommand
             string? interfaceLine = null;
             // Every cursor the performer plays takes its slot from the allocator the controllers share.
             var allocator = controllers?.Allocator ?? new CursorAllocator();
-            using var teacher = new Teacher(instrument, allocator);
+            using var teaching = teacher = new Teacher(instrument, allocator);
             if (dataset != null)
             {
                 try
@@ -128,9 +133,9 @@ internal static class PlayCommand
                     throw new UsageException($"--train: {refused.Message}");
                 }
             }
-            var actions = new PlayActions(instrument.Synth.Cursors, allocator,
+            actions = new PlayActions(instrument.Synth.Cursors, allocator,
                 name => models.Switch(name, instrument),
-                quit: stop.Cancel, teacher: teacher);
+                quit: stop.Cancel, teacher: teacher, learn: learn);
             if (onScreen)
             {
                 // The control thread: the output looked after, the run ended when its time is up.

@@ -11,9 +11,10 @@ namespace LatentTerrain.Instrument.Live;
 /// What the live instrument sends to one Launchpad, all from <see cref="LiveControllers"/>' display
 /// thread (one thread per output, so messages never interleave): programmer mode, then the terrain's
 /// 8x8 map redrawn when the terrain changes and the pads under active cursors lit, as
-/// <see cref="LaunchpadLights"/> lets frames go; live mode at the end.
+/// <see cref="LaunchpadLights"/> lets frames go, and the side buttons of the stored positions lit
+/// (when <paramref name="storedPositions"/> tells them); live mode at the end.
 /// </summary>
-internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, PlaneBounds bounds)
+internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, PlaneBounds bounds, Func<IReadOnlyList<int>>? storedPositions = null)
 {
     /// <summary>A training terrain publishes many snapshots a second; the pads follow a few times a second.</summary>
     public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(250);
@@ -101,6 +102,9 @@ internal sealed class LaunchpadLink(LaunchpadModel model, MidiOutput output, Pla
         }
         _display!.ShowCursors(board);
         if (_display.Lights.TryTakeFrame(now, out var frame)) Output.Send(frame);
+        if (storedPositions == null) return;
+        _display.ShowStoredPositions(storedPositions());
+        if (_display.Lights.TryTakeSideFrame(out var side)) Output.Send(side);
     }
 
     /// <summary>Live mode back (the device's setup menu is locked in programmer mode), and the output closed.</summary>

@@ -4,6 +4,7 @@ using LatentTerrain.Controllers.Midi;
 using LatentTerrain.Engine.Maps;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
+using LatentTerrain.Instrument.Actions;
 using LatentTerrain.Mappings;
 
 namespace LatentTerrain.Instrument.Live;
@@ -16,7 +17,9 @@ namespace LatentTerrain.Instrument.Live;
 /// the terrain's map and the cursors on its pads. Devices that go away have their touches released
 /// and play again when they return; a device plugged in while playing is opened as at the start
 /// (when it is one the settings choose). Dispose it to release every touch and give Launchpads back
-/// their live mode.
+/// their live mode. With a <see cref="MidiLearn"/>, bound controls perform their actions instead of
+/// playing, and a Launchpad's right-hand side buttons play stored positions
+/// (<see cref="LaunchpadSideButtons"/>), lit while they hold one.
 /// </summary>
 /// <remarks>
 /// Threads: each input's bytes reach its controller on that input's own thread
@@ -39,6 +42,8 @@ public sealed class LiveControllers : IDisposable
     private readonly LiveControllerSettings _settings;
     private readonly List<(string? Port, MappingProfile? Profile, string Path)> _profiles;
     private readonly ICursorOutput _output;
+    private readonly MidiLearn? _learn;
+    private readonly Func<IReadOnlyList<int>>? _storedPositions;
     private readonly Lock _gate = new();
     private LiveControllerInput[] _inputs = [];
     private LaunchpadLink[] _launchpads = [];
@@ -58,10 +63,16 @@ public sealed class LiveControllers : IDisposable
     /// Whether a JACK client may be opened now: false while the audio output still holds a client of
     /// a JACK server that went away (see <see cref="MidiPortWatcher.HoldsDeadJackClients"/>).
     /// </param>
+    /// <param name="learn">Offered every message first (bound controls perform actions); it performs the side buttons' lines too. None: neither.</param>
+    /// <param name="storedPositions">
+    /// The numbers of the stored positions, for the side buttons' lights: called by the display thread
+    /// every few milliseconds, so it should hand back a list it keeps (a new one only after a change).
+    /// </param>
     /// <exception cref="MidiException">A port <see cref="LiveControllerSettings.Ports"/> names does not exist; the message lists those there are.</exception>
     public LiveControllers(CursorBoard board, TerrainSnapshots terrain, LiveControllerSettings settings, TextWriter messages,
-        ICursorOutput? output = null, Func<bool>? mayOpenJack = null)
+        ICursorOutput? output = null, Func<bool>? mayOpenJack = null, MidiLearn? learn = null, Func<IReadOnlyList<int>>? storedPositions = null)
     {
+        (_learn, _storedPositions) = (learn, storedPositions);
         _board = board;
         _terrain = terrain;
         _settings = settings;
@@ -203,20 +214,23 @@ public sealed class LiveControllers : IDisposable
             if (given.Profile != null && (given.Port == null || port.Name.Contains(given.Port, StringComparison.OrdinalIgnoreCase)))
                 (profile, source) = (given.Profile, given.Path);
 
+        var mapping = new Mapping(profile, _settings.Bounds, _output, Allocator);
         MidiController controller;
         try
         {
-            controller = MidiControllers.Create(profile, new Mapping(profile, _settings.Bounds, _output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
+            controller = MidiControllers.Create(profile, mapping, recognised.Launchpad ?? LaunchpadModel.X);
         }
         catch (ArgumentException notMidi)
         {
             _messages.WriteLine($"terrain: {source}: {notMidi.Message}; {port} plays its default profile");
             (profile, source) = (MappingProfile.Default(recognised.Kind), BuiltIn);
-            controller = MidiControllers.Create(profile, new Mapping(profile, _settings.Bounds, _output, Allocator), recognised.Launchpad ?? LaunchpadModel.X);
+            mapping = new Mapping(profile, _settings.Bounds, _output, Allocator);
+            controller = MidiControllers.Create(profile, mapping, recognised.Launchpad ?? LaunchpadModel.X);
         }
 
         LiveControllerInput.WarmUp(profile, _settings.Bounds, recognised.Launchpad ?? LaunchpadModel.X);
-        var input = new LiveControllerInput(port, profile, source, controller);
+        var sideButtons = _learn != null && controller is Launchpad pads ? new LaunchpadSideButtons(pads, mapping, _learn) : null;
+        var input = new LiveControllerInput(port, profile, source, controller, _learn, sideButtons);
         try
         {
             input.Connection = MidiInput.Open(port, input);
@@ -247,7 +261,7 @@ public sealed class LiveControllers : IDisposable
         }
         try
         {
-            var link = new LaunchpadLink(model, MidiOutput.Open(candidates[0]), _settings.Bounds);
+            var link = new LaunchpadLink(model, MidiOutput.Open(candidates[0]), _settings.Bounds, _storedPositions);
             lock (_gate)
             {
                 _launchpads = [.. _launchpads, link];

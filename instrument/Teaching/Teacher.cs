@@ -451,10 +451,15 @@ public sealed class Teacher : IDisposable
         lock (_gate)
         {
             _positions = _positions.SetItem(number, new StoredPosition(number, x, y));
+            Volatile.Write(ref _storedNumbers, [.. _positions.Keys]);
             _version++;
         }
         return Invariant($"position {number} at ({x:0.###}, {y:0.###})");
     }
+
+    /// <summary>The numbers of the stored positions (a Launchpad lights their side buttons): the same list until one is stored.</summary>
+    public IReadOnlyList<int> StoredNumbers => Volatile.Read(ref _storedNumbers);
+    private int[] _storedNumbers = [];
 
     /// <summary>Where position <paramref name="number"/> is.</summary>
     public StoredPosition Position(int number) =>

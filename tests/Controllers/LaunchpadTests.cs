@@ -138,4 +138,44 @@ public class LaunchpadTests
         Assert.Equal(0x0D, frame[5]);
         Assert.Equal(TouchLog.Hex("03 0C 7F 30 00"), frame[12..17].ToArray());
     }
+
+    [Fact]
+    public void TheRightHandSideButtonsAreNumberedFromTheTop()
+    {
+        Assert.Equal([(0x59, 1), (0x4F, 2), (0x13, 8)], new[] { 0x59, 0x4F, 0x13 }.Select(cc => (cc, Launchpad.IsSideButton(cc, out int button) ? button : -1)));
+        Assert.All(new[] { 9, 18, 91, 98, 99, 10, 80, -1, 200 }, cc => Assert.False(Launchpad.IsSideButton(cc, out _)));
+        Assert.Equal(89, Launchpad.SideButtonController(1));
+        Assert.Equal(19, Launchpad.SideButtonController(8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Launchpad.SideButtonController(9));
+    }
+
+    [Fact]
+    public void TheNewestPadHeldIsKnown()
+    {
+        var pad = new Launchpad(LaunchpadModel.X, _log);
+        Assert.False(pad.Grid.TryLatestHeld(out _, out _));
+        pad.Feed(TouchLog.Hex("90 0B 7F 90 2D 7F 90 16 7F 90 16 00"), 0); // pads (0, 0) and (4, 3) held, (1, 1) pressed and released
+        Assert.True(pad.Grid.TryLatestHeld(out int column, out int row));
+        Assert.Equal((4, 3), (column, row));
+        pad.Feed(TouchLog.Hex("90 0B 00 80 2D 00"), 0);
+        Assert.False(pad.Grid.TryLatestHeld(out _, out _));
+    }
+
+    [Fact]
+    public void TheSideButtonsFrameIsSentWhenWhichAreLitChanges()
+    {
+        var lights = new LaunchpadLights(LaunchpadModel.ProMk3);
+        Assert.False(lights.TryTakeSideFrame(out _)); // never set: the buttons are left alone
+        lights.SetLitSideButtons(0b1000_0001);
+        Assert.True(lights.TryTakeSideFrame(out var frame));
+        Assert.Equal(48, frame.Length);
+        Assert.Equal(TouchLog.Hex("F0 00 20 29 02 0E 03"), frame[..7].ToArray());
+        Assert.Equal(TouchLog.Hex("03 59 00 7F 18 03 4F 00 00 00"), frame[7..17].ToArray()); // button 1 (CC 89) lit green, 2 dark
+        Assert.Equal(TouchLog.Hex("03 13 00 7F 18 F7"), frame[^6..].ToArray());               // button 8 (CC 19) lit
+        lights.SetLitSideButtons(0b1000_0001);
+        Assert.False(lights.TryTakeSideFrame(out _));
+        lights.SetLitSideButtons(0);
+        Assert.True(lights.TryTakeSideFrame(out frame));
+        Assert.Equal(TouchLog.Hex("03 59 00 00 00"), frame[7..12].ToArray());
+    }
 }

@@ -4,6 +4,7 @@ using LatentTerrain.Engine.Maps;
 using LatentTerrain.Engine.Synthesis;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Instrument;
+using LatentTerrain.Instrument.Actions;
 using LatentTerrain.Instrument.Live;
 using LatentTerrain.Tests.Midi;
 using LatentTerrain.Tests.Support;
@@ -247,12 +248,81 @@ public sealed class LiveControllersTests
     }
 
     [JackFact]
-    public void Playing_allocates_nothing_per_message_in_steady_state()
+    public void Playing_allocates_nothing_per_message_in_steady_state() => PlayingAllocatesNothing(learn: null);
+
+    /// <summary>Every message is offered to MIDI learn first; those of controls not bound go on to the mapping, allocating nothing either.</summary>
+    [JackFact]
+    public void Messages_passing_MIDI_learn_unbound_allocate_nothing()
+    {
+        using var learn = new MidiLearn(_ => "", TextWriter.Null);
+        learn.Import([new MidiBinding("roli:Seaboard", 1, MidiControlKind.ControlChange, 20, "train")]);
+        PlayingAllocatesNothing(learn);
+    }
+
+    [JackFact]
+    public void A_CC_bound_to_train_starts_then_stops_training_and_the_rest_plays_on()
+    {
+        using var server = JackServer.Start();
+        using var nano = MidiOutput.OpenVirtual("nanoKONTROL2", clientName: "nano");
+        var performed = new PerformedLines();
+        var answers = new StringWriter();
+        using var learn = new MidiLearn(performed.Perform, answers);
+        using var controllers = Open(new LiveControllerSettings { Ports = ["nanoKONTROL2"] }, learn);
+
+        Assert.Equal("move a control to bind it to 'train'", learn.Learn("train").Text);
+        Send(nano, "B0 14 7F", "B0 14 00");                  // binds CC 20, performing nothing
+        WaitUntil(() => learn.Bindings.Count == 1, "CC 20 bound");
+        Send(nano, "B0 14 7F", "B0 14 00");                  // press: train
+        Send(nano, "90 3C 64");                              // a note no control is bound to plays
+        WaitUntil(() => _board.Read(0).Active, "the note playing");
+        Send(nano, "B0 14 7F", "B0 14 00");                  // press: stop
+        WaitUntil(() => performed.Lines.Length == 2, "two presses performed");
+
+        learn.Dispose();
+        Assert.Equal(["train", "stop"], performed.Lines);
+        Assert.Equal("CC 20 ch 1 on 'nano:nanoKONTROL2' -> train\nCC 20 -> train: ok\nCC 20 -> stop: ok\n", answers.ToString().ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>
+    /// A Launchpad's right-hand side buttons are stored positions 1..8 from the top: pressed alone a
+    /// button recalls its position like a drum pad, pressed while a pad is held it stores that pad's
+    /// place; the buttons of stored positions are lit.
+    /// </summary>
+    [JackFact]
+    public void A_Launchpads_side_buttons_recall_and_store_positions_and_light_those_stored()
+    {
+        using var server = JackServer.Start();
+        using var pads = MidiOutput.OpenVirtual(LaunchpadPort, clientName: "lpx");
+        var leds = new MessageLog();
+        using var device = MidiInput.OpenVirtual(LaunchpadPort, leds, clientName: "lpx-leds");
+        var performed = new PerformedLines();
+        IReadOnlyList<int> stored = [];
+        using var learn = new MidiLearn(performed.Perform, TextWriter.Null);
+        using var controllers = Open(new LiveControllerSettings { Ports = ["lpx"] }, learn, () => Volatile.Read(ref stored));
+
+        // Programmer mode, the map, then the side buttons, all dark.
+        var dark = WaitForMessage(leds, 0, message => message.Length == 48);
+        Assert.Equal([0xF0, 0x00, 0x20, 0x29, 0x02, 0x0C, 0x03], dark[..7]);
+        Assert.Equal(Enumerable.Range(0, 8).SelectMany(button => Spec(89 - 10 * button, 0)), dark[7..^1]);
+
+        Send(pads, "B0 59 7F", "B0 59 00");                  // side button 1, at the top
+        Send(pads, "90 0B 7F", "B0 4F 7F", "B0 4F 00");      // pad 11 held: side button 2 stores its place
+        WaitUntil(() => performed.Lines.Length == 3, "three lines performed");
+        Assert.Equal(["recall 1 1", "recall 1 0", "store 2 -14 -3.5"], performed.Lines);
+        WaitFor(0, Plane.XMin + 0.5f / 8 * Plane.Width, Plane.YMin + 0.5f / 8 * Plane.Height, 1f); // the pad plays as ever
+
+        Volatile.Write(ref stored, [2]);
+        // (The display sends everything again half a second after connecting: the dark frame may come twice.)
+        var lit = WaitForMessage(leds, 0, message => message.Length == 48 && message[12..17].SequenceEqual(Spec(79, 0, 127, 24)));
+        Assert.Equal(Spec(89, 0), lit[7..12]);
+    }
+
+    private void PlayingAllocatesNothing(MidiLearn? learn)
     {
         using var server = JackServer.Start();
         using var seaboard = MidiOutput.OpenVirtual("Seaboard", clientName: "roli");
         var output = new StampedCursorOutput(_board, 10_000);
-        using var controllers = new LiveControllers(_board, _terrain, new LiveControllerSettings { Ports = ["Seaboard"] }, _messages, output);
+        using var controllers = new LiveControllers(_board, _terrain, new LiveControllerSettings { Ports = ["Seaboard"] }, _messages, output, learn: learn);
 
         for (int i = 0; i < 1000; i++)
         {
@@ -273,9 +343,9 @@ public sealed class LiveControllersTests
         Assert.Equal(0, output.AllocatedSince(1000));
     }
 
-    private LiveControllers Open(LiveControllerSettings settings)
+    private LiveControllers Open(LiveControllerSettings settings, MidiLearn? learn = null, Func<IReadOnlyList<int>>? storedPositions = null)
     {
-        var controllers = new LiveControllers(_board, _terrain, settings, _messages);
+        var controllers = new LiveControllers(_board, _terrain, settings, _messages, learn: learn, storedPositions: storedPositions);
         // JACK makes the new connections effective at a later process cycle; what is sent before is lost.
         Thread.Sleep(50);
         return controllers;
@@ -332,6 +402,23 @@ public sealed class LiveControllersTests
             if (clock.Elapsed > TimeSpan.FromSeconds(5))
                 Assert.Fail($"not {what} after 5 s: board {string.Join(", ", Enumerable.Range(0, 3).Select(i => _board.Read(i)))}; messages: {_messages}");
             Thread.Sleep(2);
+        }
+    }
+
+    /// <summary>A fake performer: keeps the lines it is given, from MIDI learn's thread.</summary>
+    private sealed class PerformedLines
+    {
+        private readonly List<string> _lines = [];
+
+        public string[] Lines
+        {
+            get { lock (_lines) return [.. _lines]; }
+        }
+
+        public string Perform(string line)
+        {
+            lock (_lines) _lines.Add(line);
+            return "ok";
         }
     }
 

@@ -125,4 +125,14 @@ public class MappingTests
         Assert.Equal(TouchLog.Hex("03 12 7F 30 00"), frame[bottomRight..(bottomRight + 5)].ToArray());
         Assert.Equal(TouchLog.Hex("03 0B 64 64 64"), frame[7..12].ToArray());
     }
+
+    [Fact]
+    public void ALaunchpadLightsTheSideButtonsOfStoredPositions()
+    {
+        var display = new LaunchpadDisplay(new LaunchpadLights(LaunchpadModel.X), PlaneBounds.Default);
+        display.ShowStoredPositions([3, 1, 9, 0]); // 9 and 0 have no button
+        Assert.True(display.Lights.TryTakeSideFrame(out var side));
+        byte[] frame = side.ToArray();
+        Assert.Equal([89, 69], Enumerable.Range(0, 8).Where(i => frame[7 + i * 5 + 3] != 0).Select(i => (int)frame[7 + i * 5 + 1]));
+    }
 }
