@@ -126,6 +126,20 @@ public sealed class TeachingTests
         double pointError = there.Zip(moved, (a, b) => (double)(a - b) * (a - b)).Average();
         Assert.True(pointError < 0.1 * spread, $"at the point: mean squared error {pointError:G3} against the latents' variance {spread:G3}");
         actions.LiftAll();
+
+        // Path 3 played: a cursor travels it from its start (at the fragment's own speed, on the audio clock), until stopped.
+        var path3 = teacher.Lesson.Paths[3].Anchors;
+        Assert.Contains("playing path 3 (70 points, 2.99 s) in a loop", Do("play path 3 loop"));
+        bool Travelling(float beyond) => Enumerable.Range(0, 16).Select(instrument.Synth.Cursors.Read)
+            .Any(c => c.Active && c.Y == rows[2] && c.X > beyond);
+        Assert.True(SpinWait.SpinUntil(() => Travelling(path3[0][0] + 5), TimeSpan.FromSeconds(30)), "no cursor travelled path 3");
+        Assert.Equal(3, teacher.Status.PlayingPath);
+        Assert.Equal("playback stopped", Do("play stop"));
+        Assert.False(Travelling(float.MinValue), "the path's cursor still sounds");
+        Assert.Contains("playing fragment 3 'glide3' (3.00 s)", Do("play fragment 3"));
+        Assert.True(instrument.Synth.PlayingClip);
+        Do("play stop");
+        Assert.False(instrument.Synth.PlayingClip);
     }
 
     /// <summary>
@@ -182,6 +196,41 @@ public sealed class TeachingTests
         }
         var untrained = Engine.Files.TerrainFile.Load(Scratch("untrained.safetensors"));
         Assert.NotEqual(untrained.Parameters, trained.Parameters);
+    }
+
+    /// <summary>
+    /// MIDI learn in the real program: `learn train`, then a controller's CC binds to it; its next
+    /// press starts training (the real trainer: epochs go by), the press after stops it, and the
+    /// controller's other controls play on.
+    /// </summary>
+    [JackFact]
+    public void A_CC_learnt_for_train_starts_and_stops_training()
+    {
+        using var server = JackServer.Start();
+        using var knobs = LatentTerrain.Controllers.Midi.MidiOutput.OpenVirtual("nanoKONTROL2", clientName: "korg");
+        string scratch = Paths.NewScratch();
+        AudioFile.Write(Path.Combine(scratch, "glide.wav"), Glide(220, 2.0, 0));
+        using var terrain = TestProgram.StartTerrain("play", "--headless", "--midi", "nanoKONTROL2");
+        var wait = TimeSpan.FromSeconds(30);
+        terrain.WaitFor("MIDI input 'korg:nanoKONTROL2'", wait);
+        terrain.Type($"fragment add {Path.Combine(scratch, "glide.wav")}");
+        terrain.Type("path 1 -8,0 8,0");
+        terrain.WaitFor("path 1:", wait);
+        terrain.Type("learn train");
+        terrain.WaitFor("move a control to bind it to 'train'", wait);
+        void Send(string hex) => knobs.Send(Convert.FromHexString(hex.Replace(" ", "")));
+        Send("B0 14 7F");
+        terrain.WaitFor("-> train", wait);
+        Send("B0 14 00");
+        int bound = terrain.Printed.Length;
+        Send("B0 14 7F");
+        terrain.WaitFor("training on 1 path and 0 points", wait, bound);
+        terrain.WaitFor("| training epoch ", wait, bound);
+        Send("B0 14 00");
+        int started = terrain.Printed.Length;
+        Send("B0 14 7F");
+        terrain.WaitFor("training stopped at epoch", wait, started);
+        Assert.Equal(0, terrain.Quit(wait));
     }
 
     /// <summary>What does not fit is one line each, and changes nothing.</summary>
