@@ -233,6 +233,62 @@ public sealed class TeachingTests
         Assert.Equal(0, terrain.Quit(wait));
     }
 
+    /// <summary>
+    /// A reset plays a new network of another shape (new voices crossfaded in, the instrument playing
+    /// on), undo gives back the trained one weight for weight and redo the new one; the dataset goes
+    /// out as the reference's Max dictionaries and comes back the same.
+    /// </summary>
+    [JackFact]
+    public void A_reset_is_undone_weight_for_weight_and_the_dataset_exports_for_max()
+    {
+        using var server = JackServer.Start();
+        string scratch = Paths.NewScratch();
+        using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
+        instrument.Start();
+        var allocator = new CursorAllocator();
+        using var teacher = new Teacher(instrument, allocator);
+        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
+        string Do(string line)
+        {
+            var answer = actions.Apply(line);
+            Assert.False(answer.Failed, $"{line}: {answer.Text}");
+            return answer.Text;
+        }
+        AudioFile.Write(Path.Combine(scratch, "a.wav"), Glide(330, 2.0, 1));
+        Do($"fragment add {Path.Combine(scratch, "a.wav")}");
+        Do("path 1 -9,1 0,-1 9,1");
+        Do("point 12 3 fragment 1 1.5");
+        Do("train 20");
+        Do("wait");
+        Do("0 0 0 1");
+        float[] Weights()
+        {
+            using var lease = instrument.Terrain.Acquire();
+            return (float[])lease.Network.Parameters.Clone();
+        }
+        var trained = Weights();
+
+        Assert.Equal("a new terrain: seed 8, sigma 0.3, width 64, depth 3, SiLU", Do("reset seed=8 sigma=0.3 width=64 depth=3 activation=silu"));
+        Assert.Equal(new TerrainConfig { LatentSize = 8, Width = 64, Depth = 3, Sigma = 0.3f, Activation = Activation.SiLU, Seed = 8 }, teacher.Config);
+        var fresh = Weights();
+        Assert.Equal(TerrainNetwork.Create(teacher.Config).Parameters, fresh);
+        Assert.True(SpinWait.SpinUntil(() => instrument.Synth.SoundingVoices == 1 && !instrument.Output.Lost, TimeSpan.FromSeconds(10)), "the held cursor stopped sounding");
+        Assert.Equal("undid reset", Do("undo"));
+        Assert.Equal(trained, Weights());
+        Assert.Equal("redid reset", Do("redo"));
+        Assert.Equal(fresh, Weights());
+        Do("0 0 0 0");
+
+        string max = Path.Combine(scratch, "dataset.json");
+        Assert.Contains("Max dictionaries", Do($"export dataset max:{max}"));
+        // The reference keeps each path as the coordinates of its placed points, and a point as a path of one.
+        var back = DatasetFile.Load(max).ToPairs();
+        var taught = teacher.Lesson.ToDataset(8).ToPairs();
+        Assert.Equal(taught.Coordinates, back.Coordinates);
+        Assert.Equal(taught.Latents, back.Latents);
+    }
+
     /// <summary>What does not fit is one line each, and changes nothing.</summary>
     [JackFact]
     public void Bad_lines_are_refused_in_one_line_and_change_nothing()
