@@ -556,7 +556,10 @@ public sealed class Teacher : IDisposable
     {
         get
         {
-            lock (_gate)
+            // The interface asks 25 times a second: while an action holds the lock (stopping a run
+            // waits for its step), it is shown what it was shown.
+            if (!_gate.TryEnter()) return Volatile.Read(ref _status);
+            try
             {
                 if (_statusVersion == _version && Stopwatch.GetElapsedTime(_statusAt) < StatusInterval) return _status;
                 if (_pathPlayer?.Finished == true) _playingPath = 0;
@@ -574,10 +577,14 @@ public sealed class Teacher : IDisposable
                     Positions = [.. _positions.Values],
                 };
                 // A status that says the same as the one shown stays the same object: the interface redraws nothing.
-                if (!Same(status, _status)) _status = status;
+                if (!Same(status, _status)) Volatile.Write(ref _status, status);
                 _statusVersion = _version;
                 _statusAt = Stopwatch.GetTimestamp();
                 return _status;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
