@@ -296,6 +296,7 @@ internal sealed partial class MapView : View
         }
     }
 
+    /// <summary>Keeps <see cref="NewestCursor"/>: a cursor going down is the newest; when the newest lifts, the one down longest after it.</summary>
     private void NoteDown(int cursor, bool active)
     {
         if (active == _down[cursor]) return;
