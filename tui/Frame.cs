@@ -9,7 +9,7 @@ namespace LatentTerrain.Tui;
 /// the driver's buffer. A Terminal.Gui border is redrawn whenever anything inside it is, and
 /// allocates heavily each time (docs/interface.md); every collection pauses the synth thread too.
 /// Terminal.Gui draws a view's own content only when the view itself needs it, not when only what
-/// is inside does, so this is drawn when laid out, uncovered or re-captioned.
+/// is inside does, so this is drawn when laid out, uncovered or re-captioned; never over a dialog.
 /// </summary>
 internal class Frame : View
 {
@@ -51,11 +51,13 @@ internal class Frame : View
         int width = Viewport.Width, height = Viewport.Height;
         if (App?.Driver?.GetOutputBuffer() is not { } buffer || width < 2 || height < 2) return true;
         var origin = ViewportToScreen(System.Drawing.Point.Empty);
+        var clip = App.Driver.Clip;
         void Put(int x, int y, string text, Attribute attribute)
         {
             int column = origin.X + x, row = origin.Y + y;
             var contents = buffer.Contents;
             if (contents == null || row < 0 || column < 0 || row >= contents.GetLength(0) || column >= contents.GetLength(1)) return;
+            if (clip != null && !clip.Contains(column, row)) return;
             contents[row, column] = new Cell(attribute, true, text);
             buffer.DirtyLines[row] = true;
         }

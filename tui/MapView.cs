@@ -10,8 +10,9 @@ namespace LatentTerrain.Tui;
 
 /// <summary>
 /// The playing terrain over the view's bounds, two pixels a cell ('▀': foreground the upper pixel,
-/// background the lower), with what was taught (paths, points), the Launchpad's window and every
-/// cursor on top. The mouse plays it (finger <see cref="IPerformer.MouseFinger"/>) and its wheel zooms.
+/// background the lower), with what was taught (paths, points), stored positions, the Launchpad's
+/// window and every cursor on top. The mouse plays it (finger <see cref="IPerformer.MouseFinger"/>),
+/// draws paths or places points (<see cref="Tool"/>, MapView.Tools.cs), and its wheel zooms.
 /// </summary>
 /// <remarks>
 /// Terminal.Gui allocates for every cell drawn, so this view draws the whole map only when the
@@ -19,16 +20,15 @@ namespace LatentTerrain.Tui;
 /// cells it reached. The view keeps its own content between draws (it never lets the framework
 /// clear it), so cells not drawn again stay as they were.
 /// </remarks>
-internal sealed class MapView : View
+internal sealed partial class MapView : View
 {
-    private static readonly Rune HalfBlock = new('▀'), Pressed = new('●'), Silent = new('○'), Point = new('✚');
-    private const string HalfBlockText = "▀", PressedText = "●", SilentText = "○";
-    private static readonly string[] FingerTexts = [.. "0123456789abcdef".Select(name => name.ToString())];
-    private static readonly Rune[] Arrows = [.. "→↗↑↖←↙↓↘".Select(c => new Rune(c))];
-    private static readonly Rune[] Lines = [.. "─╱│╲─╱│╲".Select(c => new Rune(c))];
-    private const string FingerNames = "0123456789abcdef";
+    private const string HalfBlockText = "▀", PressedText = "●", SilentText = "○", PointText = "✚", AnchorText = "•", PlayingText = "▶";
+    // Every glyph the overlay draws, as the strings the buffer holds, so building it allocates nothing.
+    private static readonly string[] FingerTexts = Texts("0123456789abcdef"), Digits = Texts("0123456789"), Subscripts = Texts("₀₁₂₃₄₅₆₇₈₉"),
+        Arrows = Texts("→↗↑↖←↙↓↘"), Lines = Texts("─╱│╲─╱│╲"), Box = Texts("─│┌┐└┘");
     private static readonly Color Black = new(0, 0, 0), White = new(240, 240, 240), Grey = new(128, 128, 128),
-        PointColour = new(90, 220, 255), LaunchpadColour = new(255, 170, 40);
+        PointColour = new(90, 220, 255), LaunchpadColour = new(255, 170, 40), PositionColour = new(240, 130, 240),
+        SelectedColour = new(120, 190, 255), SelectedIncompleteColour = new(100, 130, 165), PlayingColour = new(120, 230, 120);
     private const float ZoomStep = 1.25f, PanStep = 0.125f;
 
     private readonly IInstrumentView _instrument;
@@ -44,16 +44,18 @@ internal sealed class MapView : View
     private RenderedMap? _shown;
     private MapGrid _grid;
 
-    /// <summary>What is drawn over the picture, cell by cell (row-major; a default rune is none): Launchpad window, paths, points.</summary>
-    private Rune[] _glyphs = [];
-    // Each glyph's text, made when the overlay is built, so drawing a cell allocates nothing.
-    private string?[] _glyphTexts = [];
+    /// <summary>What is drawn over the picture, cell by cell (row-major; null is none): Launchpad window, paths, points, stored positions.</summary>
+    private string?[] _glyphs = [];
     private Color[] _glyphColours = [];
     // Where this frame's cells go: the driver's buffer, and the view's top-left cell on the screen.
     private Terminal.Gui.Drivers.IOutputBuffer? _buffer;
     private System.Drawing.Point _origin;
+    // The cells Terminal.Gui lets this frame draw: it leaves out a dialog drawn over the map.
+    private Region? _clip;
     private TaughtShapes? _taught;
     private PlaneBounds? _launchpad;
+    private IReadOnlyList<StoredPosition> _positions = [];
+    private int? _playingPath, _selected;
 
     /// <summary>Each cursor's mark as drawn now; the cells of marks that moved wait in <see cref="_dirty"/> for the next draw.</summary>
     private readonly Mark[] _marks = new Mark[CursorBoard.Capacity];
@@ -61,8 +63,10 @@ internal sealed class MapView : View
     private int _dirtyCount;
     private bool _wholeMapPending = true, _cursorsPending;
 
-    private bool _dragging;
-    private int _dragCell = -1;
+    // Which cursors were down at the last tick, and when each went down, for the newest one (point mode's `cursor C`).
+    private readonly bool[] _down = new bool[CursorBoard.Capacity];
+    private readonly long[] _downAt = new long[CursorBoard.Capacity];
+    private long _downs;
 
     public MapView(IInstrumentView instrument, IPerformer performer, MapRenderer renderer, TerrainInterfaceOptions options, TerminalCells? terminal = null)
     {
@@ -92,11 +96,41 @@ internal sealed class MapView : View
     public (float X, float Y) KeyboardPosition { get; set; }
     public bool KeyboardSounding { get; set; }
 
-    /// <summary>Raised on the UI thread when the bounds or the style changed (the title follows).</summary>
+    /// <summary>The fragment the draw tool draws for, highlighted on the map (its number), or null.</summary>
+    public int? SelectedFragment
+    {
+        get => _selected;
+        set
+        {
+            if (value == _selected) return;
+            _selected = value;
+            CancelDrag();
+            RebuildOverlay();
+        }
+    }
+
+    /// <summary>The cursor that went down most recently, other than the keyboard's finger, or -1 when none is down.</summary>
+    public int NewestCursor { get; private set; } = -1;
+
+    /// <summary>
+    /// A dialog covers part of the map: cells go through Terminal.Gui's drawing, whose clip keeps
+    /// them off the dialog, instead of straight to the terminal.
+    /// </summary>
+    public bool Covered { get; set; }
+
+    /// <summary>Raised on the UI thread when the bounds, the style or the tool changed (the title follows).</summary>
     public event Action? ViewChanged;
 
-    public string Caption() =>
-        $"map · {MapStyles.Describe(_style)} · x {Bounds.XMin:0.###}..{Bounds.XMax:0.###} y {Bounds.YMin:0.###}..{Bounds.YMax:0.###}";
+    public string Caption()
+    {
+        string view = $"map · {MapStyles.Describe(_style)} · x {Bounds.XMin:0.###}..{Bounds.XMax:0.###} y {Bounds.YMin:0.###}..{Bounds.YMax:0.###}";
+        return _tool switch
+        {
+            MapTool.Draw => $"draw {(_selected is { } n ? $"path {n}" : "(no fragment)")} · {view}",
+            MapTool.Point => $"point · {view}",
+            _ => view,
+        };
+    }
 
     // The view, as keys and the wheel change it.
 
@@ -182,15 +216,37 @@ internal sealed class MapView : View
 
         var taught = _instrument.Taught;
         var launchpad = _instrument.Status.LaunchpadWindow;
-        if (!ReferenceEquals(taught, _taught) || !Equals(launchpad, _launchpad))
+        var teaching = _instrument.Teaching;
+        if (!ReferenceEquals(taught, _taught) || !Equals(launchpad, _launchpad) || teaching.PlayingPath != _playingPath || !SamePositions(teaching.Positions))
         {
-            (_taught, _launchpad) = (taught, launchpad);
-            BuildOverlay();
-            DrawWholeMap();
+            // What the mouse just drew or moved was shown until the instrument's shapes caught up.
+            if (!ReferenceEquals(taught, _taught)) ForgetEdit();
+            (_taught, _launchpad, _playingPath, _positions) = (taught, launchpad, teaching.PlayingPath, teaching.Positions);
+            RebuildOverlay();
         }
         FollowCursors();
-        // Written to the terminal now, without a Terminal.Gui frame (see TerminalCells).
-        if (_terminal != null && (_wholeMapPending || _cursorsPending)) Draw(direct: true);
+        if (_terminal == null || !(_wholeMapPending || _cursorsPending)) return;
+        // Written to the terminal now, without a Terminal.Gui frame (see TerminalCells); under a
+        // dialog, by Terminal.Gui's next frame, whose clip leaves the dialog alone.
+        if (Covered) SetNeedsDraw();
+        else Draw(direct: true);
+    }
+
+    /// <summary>The stored positions compared by value: an instrument may publish equal ones anew with each level of the input.</summary>
+    private bool SamePositions(IReadOnlyList<StoredPosition> positions)
+    {
+        if (ReferenceEquals(positions, _positions)) return true;
+        if (positions.Count != _positions.Count) return false;
+        for (int i = 0; i < positions.Count; i++)
+            if (positions[i] != _positions[i]) return false;
+        return true;
+    }
+
+    /// <summary>The overlay built again and the whole map drawn with it.</summary>
+    private void RebuildOverlay()
+    {
+        BuildOverlay();
+        DrawWholeMap();
     }
 
     /// <summary>The size or the bounds changed: a new grid, its overlay, a whole redraw.</summary>
@@ -201,14 +257,12 @@ internal sealed class MapView : View
         int cells = _grid.Columns * _grid.Rows;
         if (_glyphs.Length != cells)
         {
-            _glyphs = new Rune[cells];
-            _glyphTexts = new string?[cells];
+            _glyphs = new string?[cells];
             _glyphColours = new Color[cells];
         }
         Array.Fill(_marks, Mark.None);
         _dirtyCount = 0;
-        BuildOverlay();
-        DrawWholeMap();
+        RebuildOverlay();
     }
 
     /// <summary>The next draw repaints every cell (a new picture, a resize, or the map shown again after the help).</summary>
@@ -225,6 +279,7 @@ internal sealed class MapView : View
         for (int i = 0; i < CursorBoard.Capacity; i++)
         {
             var cursor = board.Read(i);
+            NoteDown(i, cursor.Active);
             var mark = cursor.Active ? Place(cursor.X, cursor.Y, PressureLevel(cursor.Gain))
                 : i == IPerformer.KeyboardFinger && !KeyboardSounding ? Place(KeyboardPosition.X, KeyboardPosition.Y, 0)
                 : Mark.None;
@@ -239,6 +294,19 @@ internal sealed class MapView : View
             _cursorsPending = true;
             if (_terminal == null) SetNeedsDraw();
         }
+    }
+
+    /// <summary>Keeps <see cref="NewestCursor"/>: a cursor going down is the newest; when the newest lifts, the one down longest after it.</summary>
+    private void NoteDown(int cursor, bool active)
+    {
+        if (active == _down[cursor]) return;
+        _down[cursor] = active;
+        if (active) _downAt[cursor] = ++_downs;
+        if (cursor == IPerformer.KeyboardFinger || (!active && cursor != NewestCursor)) return;
+        int newest = -1;
+        for (int i = 0; i < _down.Length; i++)
+            if (_down[i] && i != IPerformer.KeyboardFinger && (newest < 0 || _downAt[i] > _downAt[newest])) newest = i;
+        NewestCursor = newest;
     }
 
     /// <summary>Pressure in four steps (1..4), so a trembling finger does not redraw its cell every frame.</summary>
@@ -279,6 +347,7 @@ internal sealed class MapView : View
     {
         if (_grid.Columns != Viewport.Width || _grid.Rows != Viewport.Height) Invalidate();
         _buffer = App?.Driver?.GetOutputBuffer();
+        _clip = App?.Driver?.Clip;
         _origin = ViewportToScreen(System.Drawing.Point.Empty);
         if (direct && _buffer == null) return;
         bool onlyCursors = _cursorsPending && !_wholeMapPending;
@@ -301,7 +370,7 @@ internal sealed class MapView : View
     {
         int column = cell % _grid.Columns, row = cell / _grid.Columns;
         var (upper, lower) = Pixels(column, row);
-        if (_glyphs[cell].Value != 0) Write(column, row, _glyphTexts[cell]!, new Attribute(_glyphColours[cell], Shade(upper, lower)));
+        if (_glyphs[cell] is { } glyph) Write(column, row, glyph, new Attribute(_glyphColours[cell], Shade(upper, lower)));
         else Write(column, row, HalfBlockText, new Attribute(upper, lower));
     }
 
@@ -327,6 +396,7 @@ internal sealed class MapView : View
         int x = _origin.X + column, y = _origin.Y + row;
         var contents = buffer.Contents;
         if (contents == null || y < 0 || x < 0 || y >= contents.GetLength(0) || x >= contents.GetLength(1)) return;
+        if (_clip != null && !_clip.Contains(x, y)) return;
         // A cell that already shows this is left alone, so a new picture costs only the cells it changed.
         ref var shown = ref contents[y, x];
         if (shown.Attribute == attribute && shown.Grapheme == grapheme && !(_terminal != null && shown.IsDirty)) return;
@@ -362,18 +432,36 @@ internal sealed class MapView : View
     private static Color Shade(Color upper, Color lower) =>
         new((upper.R + lower.R) / 5, (upper.G + lower.G) / 5, (upper.B + lower.B) / 5);
 
-    // The overlay: Launchpad window, paths, points (later ones on top).
+    // The overlay: Launchpad window, paths, points, stored positions (later ones on top).
 
     private void BuildOverlay()
     {
         Array.Clear(_glyphs);
-        Array.Clear(_glyphTexts);
         if (_launchpad is { } window) Outline(window);
+        TaughtPath? selected = null;
         if (_taught is { } taught)
         {
-            foreach (var path in taught.Paths) DrawPath(path);
-            foreach (var (x, y) in taught.Points) Put(_grid.Column(x), _grid.Row(y), Point, PointColour);
+            foreach (var path in taught.Paths)
+            {
+                if (path.Number == _selected) selected = path;
+                else DrawPath(path.Number, path.Points, path.Complete ? White : Grey);
+            }
         }
+        // The selected fragment's path on top: as the mouse draws or edits it, else as taught.
+        if (_pen is { } pen) DrawPath(pen.Fragment, pen.Anchors, pen.Complete ? SelectedColour : SelectedIncompleteColour);
+        else if (selected != null) DrawPath(selected.Number, selected.Points, selected.Complete ? SelectedColour : SelectedIncompleteColour);
+        if (_taught is { } shapes)
+        {
+            for (int i = 0; i < shapes.Points.Count; i++)
+            {
+                var (x, y) = i == _movingPoint ? _movedTo : shapes.Points[i];
+                int column = _grid.Column(x), row = _grid.Row(y);
+                Put(column, row, PointText, PointColour);
+                PutNumber(column + 1, row, i + 1, Subscripts, PointColour);
+            }
+        }
+        foreach (var position in _positions)
+            PutNumber(_grid.Column(position.X), _grid.Row(position.Y), position.Number, Digits, PositionColour);
     }
 
     private void Outline(PlaneBounds window)
@@ -381,30 +469,34 @@ internal sealed class MapView : View
         int left = _grid.Column(window.XMin), right = _grid.Column(window.XMax), top = _grid.Row(window.YMax), bottom = _grid.Row(window.YMin);
         for (int column = Math.Max(left, 0); column <= Math.Min(right, _grid.Columns - 1); column++)
         {
-            Put(column, top, new Rune('─'), LaunchpadColour);
-            Put(column, bottom, new Rune('─'), LaunchpadColour);
+            Put(column, top, Box[0], LaunchpadColour);
+            Put(column, bottom, Box[0], LaunchpadColour);
         }
         for (int row = Math.Max(top, 0); row <= Math.Min(bottom, _grid.Rows - 1); row++)
         {
-            Put(left, row, new Rune('│'), LaunchpadColour);
-            Put(right, row, new Rune('│'), LaunchpadColour);
+            Put(left, row, Box[1], LaunchpadColour);
+            Put(right, row, Box[1], LaunchpadColour);
         }
-        Put(left, top, new Rune('┌'), LaunchpadColour);
-        Put(right, top, new Rune('┐'), LaunchpadColour);
-        Put(left, bottom, new Rune('└'), LaunchpadColour);
-        Put(right, bottom, new Rune('┘'), LaunchpadColour);
+        Put(left, top, Box[2], LaunchpadColour);
+        Put(right, top, Box[3], LaunchpadColour);
+        Put(left, bottom, Box[4], LaunchpadColour);
+        Put(right, bottom, Box[5], LaunchpadColour);
     }
 
-    /// <summary>A path as a line from anchor to anchor, an arrow every few cells and at its end, its number at its start.</summary>
-    private void DrawPath(TaughtPath path)
+    /// <summary>
+    /// A path as a line from anchor to anchor, an arrow every few cells and at its end, its number at
+    /// its start (after ▶ while a cursor travels it); the draw tool shows the selected path's anchors.
+    /// </summary>
+    private void DrawPath(int number, IReadOnlyList<(float X, float Y)> anchors, Color colour)
     {
-        if (path.Points.Count == 0) return;
-        var colour = path.Complete ? White : Grey;
+        if (anchors.Count == 0) return;
+        bool playing = number == _playingPath;
+        if (playing) colour = PlayingColour;
         int drawn = 0, lastOctant = 0;
-        for (int i = 1; i < path.Points.Count; i++)
+        for (int i = 1; i < anchors.Count; i++)
         {
-            var (x0, y0) = CellCoordinates(path.Points[i - 1]);
-            var (x1, y1) = CellCoordinates(path.Points[i]);
+            var (x0, y0) = CellCoordinates(anchors[i - 1]);
+            var (x1, y1) = CellCoordinates(anchors[i]);
             int octant = Octant(x1 - x0, y1 - y0);
             if (!ClipToGrid(ref x0, ref y0, ref x1, ref y1)) continue;
             int steps = (int)Math.Ceiling(Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)));
@@ -416,12 +508,17 @@ internal sealed class MapView : View
             }
             lastOctant = octant;
         }
-        var (endX, endY) = CellCoordinates(path.Points[^1]);
-        Put((int)Math.Floor(endX), (int)Math.Floor(endY), Arrows[lastOctant], colour);
-        var (startX, startY) = CellCoordinates(path.Points[0]);
-        int column = (int)Math.Floor(startX), row = (int)Math.Floor(startY);
-        foreach (char digit in path.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)) Put(column++, row, new Rune(digit), colour);
+        if (_tool == MapTool.Draw && number == _selected)
+            for (int i = 1; i < anchors.Count - 1; i++) Put(Cell(anchors[i]).Column, Cell(anchors[i]).Row, AnchorText, colour);
+        var end = Cell(anchors[^1]);
+        Put(end.Column, end.Row, Arrows[lastOctant], colour);
+        var start = Cell(anchors[0]);
+        if (playing) Put(start.Column - 1, start.Row, PlayingText, colour);
+        PutNumber(start.Column, start.Row, number, Digits, colour);
     }
+
+    /// <summary>The cell holding a point of the plane (may be outside the grid).</summary>
+    private (int Column, int Row) Cell((float X, float Y) point) => (_grid.Column(point.X), _grid.Row(point.Y));
 
     /// <summary>A point of the plane in continuous cell units (x right, y down).</summary>
     private (double X, double Y) CellCoordinates((float X, float Y) point) =>
@@ -449,52 +546,23 @@ internal sealed class MapView : View
         return true;
     }
 
-    private void Put(int column, int row, Rune glyph, Color colour)
+    private void Put(int column, int row, string glyph, Color colour)
     {
         if (!_grid.Contains(column, row)) return;
         int cell = row * _grid.Columns + column;
         _glyphs[cell] = glyph;
-        _glyphTexts[cell] = glyph.ToString();
         _glyphColours[cell] = colour;
     }
 
-    // The mouse: a finger on the map, and the wheel zooms around the pointer.
-
-    protected override bool OnMouseEvent(Mouse mouse)
+    /// <summary>A positive number's digits from (column, row) rightwards, in the given digit glyphs.</summary>
+    private void PutNumber(int column, int row, int number, string[] digits, Color colour)
     {
-        if (mouse.Position is not { } at) return false;
-        var flags = mouse.Flags;
-        int column = Math.Clamp(at.X, 0, _grid.Columns - 1), row = Math.Clamp(at.Y, 0, _grid.Rows - 1);
-        if (flags.HasFlag(MouseFlags.WheeledUp) || flags.HasFlag(MouseFlags.WheeledDown))
-        {
-            ZoomAround(_grid.X(column), _grid.Y(row), flags.HasFlag(MouseFlags.WheeledUp) ? 1 / ZoomStep : ZoomStep);
-            return true;
-        }
-        if (flags.HasFlag(MouseFlags.LeftButtonPressed))
-        {
-            if (!_dragging)
-            {
-                _dragging = true;
-                App?.Mouse.GrabMouse(this);
-            }
-            int cell = row * _grid.Columns + column;
-            if (cell != _dragCell)
-            {
-                _dragCell = cell;
-                _performer.Touch(IPerformer.MouseFinger, _grid.X(column), _grid.Y(row), 1f);
-            }
-            return true;
-        }
-        if (flags.HasFlag(MouseFlags.LeftButtonReleased) && _dragging)
-        {
-            _dragging = false;
-            _dragCell = -1;
-            App?.Mouse.UngrabMouse();
-            _performer.Lift(IPerformer.MouseFinger);
-            return true;
-        }
-        return false;
+        int width = 1;
+        for (int rest = number / 10; rest > 0; rest /= 10) width++;
+        for (int i = width - 1; i >= 0; i--, number /= 10) Put(column + i, row, digits[number % 10], colour);
     }
+
+    private static string[] Texts(string glyphs) => [.. glyphs.Select(c => c.ToString())];
 
     /// <summary>Where a cursor's dot is drawn (a cell, -1 for none) and how hard it presses (0: the silent keyboard finger).</summary>
     private readonly record struct Mark(int Cell, byte Level)

@@ -14,7 +14,7 @@ internal class Panel : Frame
     protected static readonly Scheme DimText = new(new Attribute(new Color(150, 150, 150), new Color(0, 0, 0)));
     protected readonly TextBlock Body;
 
-    public Panel(string title) : this(title, new TextBlock(DimText.Normal)) { }
+    public Panel(string title, params Attribute[] palette) : this(title, new TextBlock(DimText.Normal, palette)) { }
 
     private Panel(string title, TextBlock body) : base(body, title)
     {
@@ -25,7 +25,10 @@ internal class Panel : Frame
     protected void Show(string text) => Body.Lines = text;
 }
 
-/// <summary>Device, rate, latency, voices, load, underruns, decoder faults; a missing device in red on top.</summary>
+/// <summary>
+/// Device, rate, latency, load, voices, underruns, decoder faults and the autoencoder playing (name,
+/// latent size, channels, ratio, rates); a missing device in red on top.
+/// </summary>
 internal sealed class AudioPanel : Panel
 {
     private readonly Label _alarm = new() { X = 1, Y = 1, Width = Dim.Fill(1), Visible = false, Text = "NO AUDIO DEVICE" };
@@ -48,37 +51,23 @@ internal sealed class AudioPanel : Panel
         var text = new StringBuilder();
         if (status.AudioProblem != null) text.AppendLine(status.AudioProblem);
         if (status.Device != null)
-        {
-            text.AppendLine(Invariant($"{status.Device} {status.SampleRate / 1000.0:0.#}k {status.PeriodFrames}×{status.QueuedBlocks}"));
-            text.AppendLine(Invariant($"latency {status.LatencyMilliseconds:0.0} ms · load {status.SynthLoad * 100:0}%"));
-        }
-        text.AppendLine(Invariant($"voices {status.Voices}/{status.MaxVoices}"));
+            text.AppendLine(Invariant($"{status.Device} {status.SampleRate / 1000.0:0.#}k {status.PeriodFrames}×{status.QueuedBlocks} · {status.LatencyMilliseconds:0.0} ms"));
+        text.AppendLine(Invariant($"load {status.SynthLoad * 100:0}% · voices {status.Voices}/{status.MaxVoices}"));
         text.AppendLine(status.Underruns == 0 ? "underruns 0"
             : Invariant($"underruns {status.Underruns}: slow {status.UnderrunsTooSlow} early {status.UnderrunsDeviceEarly} held {status.UnderrunsHeldUp}"));
-        text.Append(status.DecoderFaults == 0 ? "decoder faults 0" : Invariant($"decoder faults {status.DecoderFaults}: {status.LastDecoderFault}"));
+        // Faults only when there are any: the panel's lines are few, and the model's are below.
+        if (status.DecoderFaults > 0) text.AppendLine(Invariant($"decoder faults {status.DecoderFaults}: {status.LastDecoderFault}"));
+        text.AppendLine(Invariant($"{(status.ModelName.Length == 0 ? "no model" : status.ModelName)} · z{status.LatentSize} · {status.Channels} ch"));
+        text.Append(status.Resampled
+            ? Invariant($"ratio {status.Ratio} · {status.ModelSampleRate / 1000.0:0.#}k → {status.SampleRate / 1000.0:0.#}k")
+            : Invariant($"ratio {status.Ratio} · {status.ModelSampleRate / 1000.0:0.#}k"));
         Show(text.ToString());
     }
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>The autoencoder playing: name, latent size, ratio, rates, channels.</summary>
-internal sealed class ModelPanel() : Panel("model")
-{
-    private InstrumentStatus? _shown;
-
-    public void Update(InstrumentStatus status)
-    {
-        if (ReferenceEquals(status, _shown)) return;
-        _shown = status;
-        string rates = status.Resampled
-            ? AudioPanel.Invariant($"{status.ModelSampleRate / 1000.0:0.#}k → {status.SampleRate / 1000.0:0.#}k resampled")
-            : AudioPanel.Invariant($"{status.ModelSampleRate / 1000.0:0.#}k");
-        Show(AudioPanel.Invariant($"{(status.ModelName.Length == 0 ? "no model" : status.ModelName)}\nz{status.LatentSize} · ratio {status.Ratio} · {status.Channels} ch\n{rates}"));
-    }
-}
-
-/// <summary>One line per open controller.</summary>
+/// <summary>The open controllers (port, kind, profile), on one line: the panel is kept short for the fragments above it.</summary>
 internal sealed class ControllersPanel() : Panel("controllers")
 {
     private IReadOnlyList<string>? _shown;
@@ -87,31 +76,32 @@ internal sealed class ControllersPanel() : Panel("controllers")
     {
         if (ReferenceEquals(status.Controllers, _shown)) return;
         _shown = status.Controllers;
-        Show(status.Controllers.Count == 0 ? "none" : string.Join('\n', status.Controllers));
+        Show(status.Controllers.Count == 0 ? "none" : string.Join(" · ", status.Controllers));
     }
 }
 
-/// <summary>The training run: state, epoch, loss, speed, the loss over time, and what it learns from.</summary>
+/// <summary>The training run: state, epoch, loss, speed, the loss over time; the learning rate and what undo and redo would do.</summary>
 internal sealed class TrainingPanel() : Panel("training")
 {
     private TrainingProgress? _shown;
-    private TaughtShapes? _taught;
+    private TeachingStatus? _teaching;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private readonly LossHistory _history = new(256);
     private long _shownAt;
 
-    public void Update(TrainingProgress? progress, TaughtShapes taught)
+    public void Update(TrainingProgress? progress, TeachingStatus teaching)
     {
-        if (Nullable.Equals(progress, _shown) && ReferenceEquals(taught, _taught)) return;
+        bool sameSettings = _teaching is { } before && teaching.LearningRate == before.LearningRate && teaching.Undo == before.Undo && teaching.Redo == before.Redo;
+        if (Nullable.Equals(progress, _shown) && sameSettings) return;
         // A running training changes every tick: shown four times a second (each redraw of the
-        // panel allocates), at once when its state or what it learns from changes.
-        bool sameRun = progress is { } now && _shown is { } then && now.State == then.State && now.Recoveries == then.Recoveries && ReferenceEquals(taught, _taught);
+        // panel allocates), at once when its state or the settings shown change.
+        bool sameRun = progress is { } now && _shown is { } then && now.State == then.State && now.Recoveries == then.Recoveries && sameSettings;
         if (sameRun && System.Diagnostics.Stopwatch.GetElapsedTime(_shownAt) < Interval) return;
         _shownAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (progress is { } p && (_shown is not { } before || before.Step != p.Step) && float.IsFinite(p.Loss) && p.Loss > 0) _history.Add(p.Loss);
-        (_shown, _taught) = (progress, taught);
+        if (progress is { } p && (_shown is not { } last || last.Step != p.Step) && float.IsFinite(p.Loss) && p.Loss > 0) _history.Add(p.Loss);
+        (_shown, _teaching) = (progress, teaching);
         var text = new StringBuilder();
-        if (progress is not { } run) text.AppendLine("idle").AppendLine().AppendLine();
+        if (progress is not { } run) text.AppendLine("idle").AppendLine();
         else
         {
             text.AppendLine(run.State switch
@@ -122,11 +112,16 @@ internal sealed class TrainingPanel() : Panel("training")
                 TrainingState.Cancelled => AudioPanel.Invariant($"stopped · epoch {run.Epoch}/{run.Epochs}"),
                 _ => $"failed: {run.Message}",
             });
-            text.AppendLine(AudioPanel.Invariant($"loss {run.Loss:0.####} · {run.StepsPerSecond / 1000:0.0}k steps/s"));
-            text.AppendLine(run.Recoveries > 0 ? AudioPanel.Invariant($"recovered from divergence ×{run.Recoveries}") : run.State == TrainingState.Failed ? "" : run.Message ?? "");
+            // A divergence it recovered from matters more than the speed.
+            text.AppendLine(run.Recoveries > 0
+                ? AudioPanel.Invariant($"loss {run.Loss:0.####} · recovered ×{run.Recoveries}")
+                : AudioPanel.Invariant($"loss {run.Loss:0.####} · {run.StepsPerSecond / 1000:0.0}k steps/s"));
         }
         text.AppendLine(_history.Sparkline(Math.Max(1, Viewport.Width)));
-        text.Append(AudioPanel.Invariant($"{taught.Paths.Count} paths · {taught.Points.Count} points"));
+        // The rate is unknown (0) where the instrument does not teach.
+        if (teaching.LearningRate > 0) text.Append(AudioPanel.Invariant($"lr {teaching.LearningRate:0.######}"));
+        if (teaching.Undo != null) text.Append(text[^1] == '\n' ? "" : " · ").Append("u: ").Append(teaching.Undo);
+        if (teaching.Redo != null) text.Append(text[^1] == '\n' ? "" : " · ").Append("U: ").Append(teaching.Redo);
         Show(text.ToString());
     }
 }

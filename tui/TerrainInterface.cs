@@ -38,7 +38,7 @@ public sealed class TerrainInterface(IInstrumentView instrument, IPerformer perf
         using var screen = CreateScreen(app, instrument, performer, _options, terminal);
         app.AddTimeout(TickInterval, () =>
         {
-            if (cancel.IsCancellationRequested) app.RequestStop();
+            if (cancel.IsCancellationRequested) screen.RequestQuit();
             else screen.Tick();
             return true;
         });
