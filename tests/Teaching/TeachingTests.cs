@@ -352,7 +352,7 @@ public sealed class TeachingTests
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A tone gliding up an octave, swelling and fading, a little different for each <paramref name="seed"/>.</summary>
-    private static AudioBuffer Glide(double frequency, double seconds, int seed)
+    internal static AudioBuffer Glide(double frequency, double seconds, int seed)
     {
         int frames = (int)(seconds * Rate);
         var samples = new float[frames];
@@ -367,7 +367,7 @@ public sealed class TeachingTests
         return new AudioBuffer(Rate, 1, samples);
     }
 
-    private static (double Error, double Variance) ErrorAlong(TerrainNetwork network, float[][] placed, IReadOnlyList<float[]> latents)
+    internal static (double Error, double Variance) ErrorAlong(TerrainNetwork network, float[][] placed, IReadOnlyList<float[]> latents)
     {
         var evaluator = new TerrainEvaluator(network.Config, placed.Length);
         var predicted = new float[placed.Length * network.Config.LatentSize];

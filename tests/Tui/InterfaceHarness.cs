@@ -24,13 +24,15 @@ internal sealed class InterfaceHarness : IDisposable
 {
     public static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(20);
 
-    public InterfaceHarness(int width = 100, int height = 30, bool only256Colours = false)
+    /// <param name="instrument">What the screen shows, <see cref="Instrument"/> (a fake) by default: a test of the whole instrument gives the real one.</param>
+    /// <param name="performer">Who carries out its actions, <see cref="Performer"/> (a fake that records them) by default.</param>
+    public InterfaceHarness(int width = 100, int height = 30, bool only256Colours = false, IInstrumentView? instrument = null, IPerformer? performer = null)
     {
         Environment.SetEnvironmentVariable("DisableRealDriverIO", "1");
         App = Application.Create(new VirtualTimeProvider());
         App.Init("ansi");
         App.Driver!.SetScreenSize(width, height);
-        Screen = TerrainInterface.CreateScreen(App, Instrument, Performer, new TerrainInterfaceOptions { Only256Colours = only256Colours });
+        Screen = TerrainInterface.CreateScreen(App, instrument ?? Instrument, performer ?? Performer, new TerrainInterfaceOptions { Only256Colours = only256Colours });
         App.Begin(Screen);
         Settle();
     }
