@@ -104,12 +104,14 @@ internal sealed class TrainingPanel() : Panel("training")
         if (progress is not { } run) text.AppendLine("idle").AppendLine();
         else
         {
+            // A run until `stop` has no last epoch to show.
+            string epoch = run.Continuous ? AudioPanel.Invariant($"epoch {run.Epoch}") : AudioPanel.Invariant($"epoch {run.Epoch}/{run.Epochs}");
             text.AppendLine(run.State switch
             {
                 TrainingState.Idle => "idle",
-                TrainingState.Training => AudioPanel.Invariant($"training · epoch {run.Epoch}/{run.Epochs}"),
-                TrainingState.Finished => AudioPanel.Invariant($"finished · epoch {run.Epoch}/{run.Epochs}"),
-                TrainingState.Cancelled => AudioPanel.Invariant($"stopped · epoch {run.Epoch}/{run.Epochs}"),
+                TrainingState.Training => $"training · {epoch}",
+                TrainingState.Finished => $"finished · {epoch}",
+                TrainingState.Cancelled => $"stopped · {epoch}",
                 _ => $"failed: {run.Message}",
             });
             // A divergence it recovered from matters more than the speed.
