@@ -201,6 +201,37 @@ public sealed class AudioRingTests
     }
 
     /// <summary>
+    /// PortAudio's input callback, called here directly as the device would: it copies what the
+    /// device recorded into the ring; when the reader has fallen behind it keeps what fits, drops the
+    /// rest and counts one overrun for the block, never waiting; PortAudio's input-overflow flag is a
+    /// gap the host tells of.
+    /// </summary>
+    [Fact]
+    public unsafe void The_input_callback_fills_the_ring_and_counts_what_did_not_fit()
+    {
+        using var ring = new AudioRing(256, 2);
+        var recorded = Enumerable.Range(0, 2 * 200).Select(i => (float)i).ToArray();
+        var time = new PortAudio.StreamCallbackTimeInfo[1];
+        var capture = NativeAudio.CaptureCallback;
+        int Capture(nuint status = 0)
+        {
+            fixed (float* samples = recorded)
+            fixed (PortAudio.StreamCallbackTimeInfo* info = time)
+                return capture(samples, null, 200, info, status, (void*)ring.Native);
+        }
+
+        Assert.Equal(0, Capture());
+        Assert.Equal((200, 0L), (ring.Count, ring.OverrunCount));
+        Assert.Equal(0, Capture(status: 0x2));   // 56 frames fit
+        Assert.Equal((256, 1L, 1L), (ring.Count, ring.OverrunCount, ring.UnderflowFlags));
+
+        var read = new float[2 * 256];
+        Assert.Equal(256, ring.Read(read));
+        Assert.Equal(recorded, read[..400]);
+        Assert.Equal(recorded[..112], read[400..]);
+    }
+
+    /// <summary>
     /// A quarter of a second of tone, then nothing more: the device plays the tone, then silence,
     /// and from the block that ran dry on every block is one underrun (none early: each came a
     /// period after the one before).
