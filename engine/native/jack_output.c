@@ -176,6 +176,16 @@ static void on_shutdown(int code, const char *reason, void *argument)
     sem_post(&output->ring->space);
 }
 
+/* Registers the audio port `prefix`_`index`; NULL, with the reason in `error`, when the server refuses. */
+static jack_port_t *register_port(jack_client_t *client, const char *prefix, int32_t index, unsigned long flags, char *error, int32_t error_size)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%s_%d", prefix, index);
+    jack_port_t *port = jack.port_register(client, name, AUDIO_TYPE, flags, 0);
+    if (port == NULL) snprintf(error, (size_t)error_size, "the JACK server refused the port %s", name);
+    return port;
+}
+
 /* Connects to the JACK server JACK_DEFAULT_SERVER names (never starting one) as `client_name`, with
    one output port per ring channel (out_0, out_1, ...), not yet active. NULL and a one-line reason
    in `error` when there is no server or it refuses. */
@@ -204,11 +214,8 @@ EXPORT terrain_jack *terrain_jack_open(const char *client_name, terrain_ring *ri
         return NULL;
     }
     for (int32_t c = 0; c < ring->channels; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "out_%d", c);
-        output->ports[c] = jack.port_register(output->client, name, AUDIO_TYPE, JACK_PORT_IS_OUTPUT, 0);
+        output->ports[c] = register_port(output->client, "out", c, JACK_PORT_IS_OUTPUT, error, error_size);
         if (output->ports[c] == NULL) {
-            snprintf(error, (size_t)error_size, "the JACK server refused the port %s", name);
             jack.client_close(output->client);
             free(output->wide);
             free(output);
@@ -257,11 +264,8 @@ EXPORT int32_t terrain_jack_capture(terrain_jack *output, terrain_ring *capture,
         return -1;
     }
     for (int32_t c = 0; c < capture->channels; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "in_%d", c);
-        output->capture_ports[c] = jack.port_register(output->client, name, AUDIO_TYPE, JACK_PORT_IS_INPUT, 0);
+        output->capture_ports[c] = register_port(output->client, "in", c, JACK_PORT_IS_INPUT, error, error_size);
         if (output->capture_ports[c] == NULL) {
-            snprintf(error, (size_t)error_size, "the JACK server refused the port %s", name);
             while (--c >= 0) jack.port_unregister(output->client, output->capture_ports[c]);
             return -1;
         }
