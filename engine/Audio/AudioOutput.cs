@@ -28,6 +28,8 @@ public sealed unsafe class AudioOutput : IDisposable
 
     private PortAudioStream? stream;
     private JackOutput? jack;
+    // JACK's input, recorded by our client since Capture: kept (retained) until disposed.
+    private AudioRing? capture;
     // Asked to play (Start and no Stop since), whether or not the stream is there to.
     private bool started;
     private bool lost;
@@ -160,6 +162,24 @@ public sealed unsafe class AudioOutput : IDisposable
         started = false;
     }
 
+    /// <summary>
+    /// Records JACK's input into <paramref name="capture"/> through this output's own client (ports
+    /// in_0, ..., connected to the physical capture ports), now and after every reopen: a second
+    /// client would not do, since libjack frees every client of a dead server when another opens.
+    /// Keeps the ring's memory until this output is disposed, whoever disposes the ring first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not on JACK, or recording an input already.</exception>
+    /// <exception cref="AudioDeviceException">The server refused the ports.</exception>
+    internal void Capture(AudioRing capture)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (!IsOnJack) throw new InvalidOperationException("only an output on JACK records JACK's input");
+        if (this.capture != null) throw new InvalidOperationException("the output records an input already");
+        jack?.Capture(capture);
+        capture.Retain();
+        this.capture = capture;
+    }
+
     /// <summary>Closes a lost stream now, without opening another: a dead JACK client is let go of, so others may connect.</summary>
     public void ReleaseLost()
     {
@@ -188,6 +208,8 @@ public sealed unsafe class AudioOutput : IDisposable
         if (disposed) return;
         disposed = true;
         CloseStream();
+        capture?.Release();
+        capture = null;
     }
 
     private void OpenStream(Func<PortAudioLibrary, AudioDevice> choose, string verb)
@@ -202,15 +224,7 @@ public sealed unsafe class AudioOutput : IDisposable
             return;
         }
         int supported = library.CheckOutput(device, Channels, SampleRate);
-        if (supported < 0)
-        {
-            throw PortAudio.Failure(supported, operation, supported switch
-            {
-                PortAudio.InvalidSampleRate => $"its default rate is {device.DefaultSampleRate:0.#} Hz",
-                PortAudio.InvalidChannelCount => $"it has {device.MaxOutputChannels} output channels",
-                _ => null,
-            });
-        }
+        if (supported < 0) throw PortAudio.Unsupported(supported, operation, device, input: false);
         var opened = library.OpenOutput(device, Channels, SampleRate, FramesPerBuffer, NativeAudio.PlayCallback,
             (void*)Ring.Native, operation);
         try
@@ -234,7 +248,17 @@ public sealed unsafe class AudioOutput : IDisposable
             throw new AudioDeviceException($"{operation}: Invalid sample rate (the JACK server runs at {device.DefaultSampleRate:0.#} Hz)", PortAudio.InvalidSampleRate);
         if (Channels > device.MaxOutputChannels)
             throw new AudioDeviceException($"{operation}: Invalid number of channels (it has {device.MaxOutputChannels} output channels)", PortAudio.InvalidChannelCount);
-        jack = JackOutput.Open(Ring, operation);
+        var opened = JackOutput.Open(Ring, operation);
+        try
+        {
+            if (capture != null) opened.Capture(capture);
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
+        jack = opened;
         ReportedLatency = device.DefaultLowOutputLatency;
         Device = device;
     }

@@ -3,9 +3,10 @@ using System.Numerics;
 namespace LatentTerrain.Engine.Audio;
 
 /// <summary>
-/// A lock-free ring of interleaved float frames between exactly one writer (the synth thread)
-/// and exactly one reader (the audio callback, or the recorder's writer thread). Neither side
-/// ever waits for the other, and nothing is allocated after construction.
+/// A lock-free ring of interleaved float frames between exactly one writer (the synth thread, or an
+/// input device's callback) and exactly one reader (the audio callback, the recorder's writer
+/// thread, or the thread that drains an input). Neither side ever waits for the other, and nothing
+/// is allocated after construction.
 /// </summary>
 /// <remarks>
 /// The ring lives in native memory and its logic in C (engine/native/audio_ring.c), because
@@ -91,6 +92,9 @@ public sealed unsafe class AudioRing : IDisposable
     /// <summary>Writer: sleeps until <see cref="System.Diagnostics.Stopwatch"/> reads <paramref name="timestamp"/>, in native code.</summary>
     public static void SleepUntil(long timestamp) => NativeAudio.terrain_sleep_until(timestamp);
 
+    /// <summary>Input callbacks whose frames did not all fit, because the reader fell behind: the rest were dropped.</summary>
+    public long OverrunCount => NativeAudio.terrain_ring_overruns(ring);
+
     /// <summary>Callbacks that found too few frames (see <see cref="AudioOutput.Underruns"/>).</summary>
     public long UnderrunCount => NativeAudio.terrain_ring_underruns(ring);
 
@@ -105,8 +109,20 @@ public sealed unsafe class AudioRing : IDisposable
     public void SetSampleRate(int rate) => NativeAudio.terrain_ring_set_sample_rate(ring, rate);
     internal void SetStopping(bool stopping) => NativeAudio.terrain_ring_set_stopping(ring, stopping ? 1 : 0);
 
-    /// <summary>Frees the ring's memory; only once no stream and no thread uses it.</summary>
+    /// <summary>Frees the ring's memory; only once no stream and no thread uses it (but those that <see cref="Retain"/> it).</summary>
     public void Dispose() => handle.Dispose();
+
+    /// <summary>
+    /// Keeps the ring's memory until <see cref="Release"/>, even past <see cref="Dispose"/>: for a
+    /// device whose callback writes into a ring that someone else owns and may dispose first.
+    /// </summary>
+    internal void Retain()
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+    }
+
+    internal void Release() => handle.DangerousRelease();
 
     private int WholeFrames(int length, string name) => length % Channels == 0
         ? length / Channels

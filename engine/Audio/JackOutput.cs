@@ -7,7 +7,8 @@ namespace LatentTerrain.Engine.Audio;
 /// <summary>
 /// The instrument's own JACK client (engine/native/jack_output.c): one output port per ring
 /// channel, <c>terrain:out_0</c>, <c>terrain:out_1</c>, ..., connected to the physical playback
-/// ports when started; its process callback plays the ring. Unlike PortAudio's JACK host API it
+/// ports when started; its process callback plays the ring. Given an input (<see cref="Capture"/>),
+/// the same client records <c>terrain:in_0</c>, ..., fed by the physical capture ports. Unlike PortAudio's JACK host API it
 /// survives its server: <see cref="Gone"/> turns true when the server shuts down or dies, and
 /// disposing then frees the client, so a new one can connect to the next server.
 /// </summary>
@@ -45,14 +46,15 @@ internal sealed unsafe class JackOutput : SafeHandleZeroOrMinusOneIsInvalid
     }
 
     /// <summary>Connects to the JACK server (JACK_DEFAULT_SERVER's, else "default") with a port per channel of <paramref name="ring"/>, not yet playing.</summary>
+    /// <param name="clientName">The client's name in JACK: the instrument's own, or a test's second player.</param>
     /// <exception cref="AudioDeviceException">No server runs, or it refused: "<paramref name="operation"/>: reason".</exception>
-    public static JackOutput Open(AudioRing ring, string operation)
+    public static JackOutput Open(AudioRing ring, string operation, string clientName = ClientName)
     {
         NativeAudio.EnsureLoaded();
         EnsureNoDeadClient(operation);
         byte* error = stackalloc byte[ErrorSize];
         error[0] = 0;
-        nint native = NativeAudio.terrain_jack_open(ClientName, ring.Native, error, ErrorSize);
+        nint native = NativeAudio.terrain_jack_open(clientName, ring.Native, error, ErrorSize);
         if (native == 0) throw new AudioDeviceException($"{operation}: {Text(error)}");
         var output = new JackOutput();
         output.SetHandle(native);
@@ -61,15 +63,15 @@ internal sealed unsafe class JackOutput : SafeHandleZeroOrMinusOneIsInvalid
     }
 
     /// <summary>
-    /// Whether a JACK server runs now, with its rate, period and physical playback ports (a client
-    /// opened and closed at once, so only where no client of a dead server is open).
+    /// Whether a JACK server runs now, with its rate, period and physical playback and capture ports
+    /// (a client opened and closed at once, so only where no client of a dead server is open).
     /// </summary>
     /// <exception cref="AudioDeviceException">A client of a JACK server that went away is still open (<see cref="EnsureNoDeadClient"/>).</exception>
-    public static bool Probe(out int sampleRate, out int period, out int playbackPorts)
+    public static bool Probe(out int sampleRate, out int period, out int playbackPorts, out int capturePorts)
     {
         NativeAudio.EnsureLoaded();
         EnsureNoDeadClient("looking for a JACK server");
-        return NativeAudio.terrain_jack_probe("terrain-probe", out sampleRate, out playbackPorts, out period) != 0;
+        return NativeAudio.terrain_jack_probe("terrain-probe", out sampleRate, out playbackPorts, out capturePorts, out period) != 0;
     }
 
     /// <summary>The server shut down or died: the client plays no more and is only good for disposing.</summary>
@@ -90,6 +92,19 @@ internal sealed unsafe class JackOutput : SafeHandleZeroOrMinusOneIsInvalid
         error[0] = 0;
         if (NativeAudio.terrain_jack_start(handle, error, ErrorSize) != 0) throw new AudioDeviceException($"starting JACK output: {Text(error)}");
         active = true;
+    }
+
+    /// <summary>
+    /// Gives the client an input port per channel of <paramref name="capture"/> (<c>in_0</c>, ...) and
+    /// records them into it from now on, connected to the physical capture ports whenever the client
+    /// starts (at once when it plays). Once per client.
+    /// </summary>
+    /// <exception cref="AudioDeviceException">The server refused a port, or the ring has more than two channels.</exception>
+    public void Capture(AudioRing capture)
+    {
+        byte* error = stackalloc byte[ErrorSize];
+        error[0] = 0;
+        if (NativeAudio.terrain_jack_capture(handle, capture.Native, error, ErrorSize) != 0) throw new AudioDeviceException($"recording JACK's input: {Text(error)}");
     }
 
     /// <summary>Takes the client out of the server's graph (nothing to do once the server is gone).</summary>

@@ -5,8 +5,9 @@ namespace LatentTerrain.Engine.Audio;
 
 /// <summary>
 /// The binding of <c>libterrain_audio.so</c>, our own C library (engine/native/audio_ring.c, built
-/// with the engine): the ring between the synth thread and the device, and PortAudio callbacks
-/// that read it without ever entering the .NET runtime.
+/// with the engine): the ring between the synth thread and the device (and between an input device
+/// and the thread that drains it), and PortAudio callbacks that read or fill it without ever
+/// entering the .NET runtime.
 /// </summary>
 /// <remarks>
 /// The calls that never block are marked <see cref="SuppressGCTransitionAttribute"/>: they are a
@@ -65,6 +66,9 @@ internal static unsafe partial class NativeAudio
     public static partial int terrain_ring_finished(nint ring);
 
     [LibraryImport(Library), SuppressGCTransition]
+    public static partial long terrain_ring_overruns(nint ring);
+
+    [LibraryImport(Library), SuppressGCTransition]
     public static partial int terrain_ring_clock(nint ring, out long frame, out double dacTime, out long monotonicNanoseconds);
 
     /// <summary>Blocks, like <see cref="terrain_ring_wait"/>.</summary>
@@ -85,10 +89,21 @@ internal static unsafe partial class NativeAudio
     [LibraryImport(Library), SuppressGCTransition]
     public static partial void terrain_ring_count_gap(nint ring);
 
+    /// <summary>
+    /// What every input device does with a block it recorded (PortAudio's and JACK's callbacks call
+    /// it, and a test's simulated device): the frames into the ring, an overrun counted when they do
+    /// not all fit.
+    /// </summary>
+    [LibraryImport(Library), SuppressGCTransition]
+    public static partial void terrain_ring_push(nint ring, float* interleaved, long frames, int gap);
+
     // The JACK client (engine/native/jack_output.c). Opening, starting, stopping and closing talk to
     // the server and may wait for it; the rest read fields.
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint terrain_jack_open(string clientName, nint ring, byte* error, int errorSize);
+
+    [LibraryImport(Library)]
+    public static partial int terrain_jack_capture(nint output, nint capture, byte* error, int errorSize);
 
     [LibraryImport(Library)]
     public static partial int terrain_jack_start(nint output, byte* error, int errorSize);
@@ -109,7 +124,7 @@ internal static unsafe partial class NativeAudio
     public static partial double terrain_jack_latency(nint output);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int terrain_jack_probe(string clientName, out int sampleRate, out int playbackPorts, out int period);
+    public static partial int terrain_jack_probe(string clientName, out int sampleRate, out int playbackPorts, out int capturePorts, out int period);
 
     /// <summary>Points JACK_DEFAULT_SERVER at no server (1) or back (0), around Pa_Initialize: PortAudio must not hold a JACK client.</summary>
     [LibraryImport(Library)]
@@ -118,6 +133,10 @@ internal static unsafe partial class NativeAudio
     /// <summary>PortAudio's stream callback: the ring (its user data) to the device, silence for what it lacks.</summary>
     public static delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> PlayCallback
         => (delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int>)Export("terrain_ring_play");
+
+    /// <summary>PortAudio's input stream callback: what the device recorded into the ring (its user data).</summary>
+    public static delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> CaptureCallback
+        => (delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int>)Export("terrain_ring_capture");
 
     /// <summary>PortAudio's stream-finished callback: marks a loss unless the stream was being stopped.</summary>
     public static delegate* unmanaged[Cdecl]<void*, void> FinishedCallback

@@ -82,6 +82,9 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
     /// <summary>The default output device's index, or <see cref="PortAudio.NoDevice"/> when there is none.</summary>
     public int DefaultOutputDevice => PortAudio.Pa_GetDefaultOutputDevice();
 
+    /// <summary>The default input device's index, or <see cref="PortAudio.NoDevice"/> when there is none.</summary>
+    public int DefaultInputDevice => PortAudio.Pa_GetDefaultInputDevice();
+
     public AudioHostApi HostApi(int index)
     {
         PortAudio.HostApiInfo* info = PortAudio.Pa_GetHostApiInfo(index);
@@ -95,14 +98,25 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
         PortAudio.DeviceInfo* info = PortAudio.Pa_GetDeviceInfo(index);
         if (info == null) throw new ArgumentOutOfRangeException(nameof(index), index, "no such audio device");
         return new AudioDevice(index, PortAudio.Text(info->Name), HostApi(info->HostApi).Name, info->MaxOutputChannels,
-            info->DefaultSampleRate, info->DefaultLowOutputLatency, info->DefaultHighOutputLatency, index == DefaultOutputDevice);
+            info->DefaultSampleRate, info->DefaultLowOutputLatency, info->DefaultHighOutputLatency, index == DefaultOutputDevice)
+        {
+            MaxInputChannels = info->MaxInputChannels,
+            DefaultLowInputLatency = info->DefaultLowInputLatency,
+        };
     }
 
     /// <summary>Pa_IsFormatSupported for float output: 0 when PortAudio would open it, else PortAudio's (negative) error.</summary>
     public int CheckOutput(AudioDevice device, int channels, double sampleRate)
     {
-        var parameters = OutputParameters(device, channels);
+        var parameters = Parameters(device, channels, device.DefaultLowOutputLatency);
         lock (Gate) return PortAudio.Pa_IsFormatSupported(null, &parameters, sampleRate);
+    }
+
+    /// <summary>Pa_IsFormatSupported for float input: 0 when PortAudio would open it, else PortAudio's (negative) error.</summary>
+    public int CheckInput(AudioDevice device, int channels, double sampleRate)
+    {
+        var parameters = Parameters(device, channels, device.DefaultLowInputLatency);
+        lock (Gate) return PortAudio.Pa_IsFormatSupported(&parameters, null, sampleRate);
     }
 
     /// <summary>
@@ -114,10 +128,27 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
         delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> callback,
         void* userData, string operation)
     {
-        var parameters = OutputParameters(device, channels);
+        var parameters = Parameters(device, channels, device.DefaultLowOutputLatency);
+        return OpenStream(null, &parameters, sampleRate, framesPerBuffer, callback, userData, operation);
+    }
+
+    /// <summary>As <see cref="OpenOutput"/>, an input stream: the callback gets what the device recorded.</summary>
+    /// <exception cref="AudioDeviceException">PortAudio refused; the message starts with <paramref name="operation"/>.</exception>
+    public PortAudioStream OpenInput(AudioDevice device, int channels, double sampleRate, int framesPerBuffer,
+        delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> callback,
+        void* userData, string operation)
+    {
+        var parameters = Parameters(device, channels, device.DefaultLowInputLatency);
+        return OpenStream(&parameters, null, sampleRate, framesPerBuffer, callback, userData, operation);
+    }
+
+    private PortAudioStream OpenStream(PortAudio.StreamParameters* input, PortAudio.StreamParameters* output, double sampleRate, int framesPerBuffer,
+        delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> callback,
+        void* userData, string operation)
+    {
         lock (Gate)
         {
-            int error = PortAudio.Pa_OpenStream(out var stream, null, &parameters, sampleRate, (nuint)framesPerBuffer,
+            int error = PortAudio.Pa_OpenStream(out var stream, input, output, sampleRate, (nuint)framesPerBuffer,
                 PortAudio.NoFlag, callback, userData);
             if (error < 0)
             {
@@ -143,12 +174,12 @@ internal sealed unsafe class PortAudioLibrary : IDisposable
         }
     }
 
-    private static PortAudio.StreamParameters OutputParameters(AudioDevice device, int channels) => new()
+    private static PortAudio.StreamParameters Parameters(AudioDevice device, int channels, double latency) => new()
     {
         Device = device.Index,
         ChannelCount = channels,
         SampleFormat = PortAudio.Float32,
-        SuggestedLatency = device.DefaultLowOutputLatency,
+        SuggestedLatency = latency,
         HostApiSpecificStreamInfo = null,
     };
 }
@@ -304,6 +335,14 @@ internal static unsafe partial class PortAudio
         return new AudioDeviceException($"{operation}: {text}{(detail == null ? "" : $" ({detail})")}", error);
     }
 
+    /// <summary>A format <paramref name="device"/> refused (Pa_IsFormatSupported's <paramref name="error"/>), with its own rate or channels where those were refused.</summary>
+    public static AudioDeviceException Unsupported(int error, string operation, AudioDevice device, bool input) => Failure(error, operation, error switch
+    {
+        InvalidSampleRate => $"its default rate is {device.DefaultSampleRate:0.#} Hz",
+        InvalidChannelCount => input ? $"it has {device.MaxInputChannels} input channels" : $"it has {device.MaxOutputChannels} output channels",
+        _ => null,
+    });
+
     public static string Text(byte* utf8) => Marshal.PtrToStringUTF8((nint)utf8) ?? "";
 
     /// <summary>
@@ -383,6 +422,9 @@ internal static unsafe partial class PortAudio
 
     [LibraryImport(Library)]
     public static partial int Pa_GetDefaultOutputDevice();
+
+    [LibraryImport(Library)]
+    public static partial int Pa_GetDefaultInputDevice();
 
     [LibraryImport(Library)]
     public static partial DeviceInfo* Pa_GetDeviceInfo(int device);

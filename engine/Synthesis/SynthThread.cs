@@ -8,7 +8,7 @@ namespace LatentTerrain.Engine.Synthesis;
 /// callback plays from, each block a short lead before the callback needs it (at most
 /// <see cref="AheadFrames"/> queued), so that a cursor's move is heard after at most one block,
 /// the lead and the device's own buffer. Optionally it copies every block into a second ring for a
-/// non-real-time recorder.
+/// non-real-time recorder, and into a history of what was played (a block's queue ahead of the ears).
 /// </summary>
 /// <remarks>
 /// Real-time contract: the loop allocates nothing and takes no lock. Between blocks it sleeps in
@@ -21,6 +21,7 @@ public sealed class SynthThread : IDisposable
     private readonly Synth _synth;
     private readonly AudioRing _output;
     private readonly AudioRing? _recording;
+    private readonly AudioHistory? _played;
     private readonly float[] _block;
     private readonly Thread _thread;
     private volatile bool _stopping;
@@ -43,12 +44,16 @@ public sealed class SynthThread : IDisposable
     /// Grows by itself after an underrun (see <see cref="LeadSeconds"/>). Null renders each block as
     /// soon as there is room, <paramref name="aheadFrames"/> ahead.
     /// </param>
-    public SynthThread(Synth synth, AudioRing output, int blockFrames, int aheadFrames, AudioRing? recording = null, double? leadSeconds = null)
+    /// <param name="played">Where every block rendered goes too, for "the last N seconds" (this thread is its writer).</param>
+    public SynthThread(Synth synth, AudioRing output, int blockFrames, int aheadFrames, AudioRing? recording = null, double? leadSeconds = null, AudioHistory? played = null)
     {
+        if (played != null && played.Channels != synth.OutputChannels)
+            throw new ArgumentException($"the played history has {played.Channels} channels, the synth {synth.OutputChannels}", nameof(played));
         if (blockFrames < 1 || aheadFrames < blockFrames) throw new ArgumentException("a block must be positive and the queue at least one block");
         _synth = synth;
         _output = output;
         _recording = recording;
+        _played = played;
         BlockFrames = blockFrames;
         _aheadFrames = aheadFrames;
         MaxAheadFrames = Math.Max(aheadFrames, Math.Min(4 * aheadFrames, output.Capacity - blockFrames) / blockFrames * blockFrames);
@@ -164,6 +169,7 @@ public sealed class SynthThread : IDisposable
                 _beforeBlock?.Invoke(Interlocked.Read(ref _renderedFrames));
                 _synth.Render(_block);
                 _output.Write(_block);
+                _played?.Write(_block);
                 if (_recording != null)
                 {
                     // Whole blocks or nothing: a recording with a hole is still in time order.

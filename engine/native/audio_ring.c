@@ -6,7 +6,9 @@
  * call on a host thread attaches that thread to the runtime, which alone takes longer than a
  * 2.7 ms period. Written here, the callback touches no managed memory and no runtime code:
  * it copies frames from a single-producer single-consumer ring, counts underruns and wakes
- * the synth thread. Everything else stays in C# (engine/Audio/AudioRing.cs, AudioOutput.cs).
+ * the synth thread. An input device's callback does the reverse: it copies what it recorded into
+ * such a ring, which a thread of the engine drains. Everything else stays in C#
+ * (engine/Audio/AudioRing.cs, AudioOutput.cs, AudioInput.cs).
  *
  * The ring: positions are 64-bit frame counters that never wrap in practice, each owned by
  * one side; the writer publishes frames with a release store of its position after copying
@@ -23,7 +25,7 @@
 
 /* PortAudio's PaStreamCallbackTimeInfo and the flag and result values the callback uses. */
 typedef struct { double input_adc, current, output_dac; } pa_time_info;
-enum { PA_OUTPUT_UNDERFLOW = 0x4, PA_CONTINUE = 0 };
+enum { PA_INPUT_OVERFLOW = 0x2, PA_OUTPUT_UNDERFLOW = 0x4, PA_CONTINUE = 0 };
 
 EXPORT terrain_ring *terrain_ring_create(int64_t capacity, int32_t channels)
 {
@@ -109,6 +111,7 @@ EXPORT void terrain_ring_set_sample_rate(terrain_ring *ring, int32_t rate) { ato
 EXPORT int64_t terrain_ring_underflow_flags(const terrain_ring *ring) { return atomic_load(&ring->underflow_flags); }
 EXPORT int64_t terrain_ring_frames_played(const terrain_ring *ring) { return atomic_load(&ring->frames_played); }
 EXPORT int32_t terrain_ring_finished(const terrain_ring *ring) { return atomic_load(&ring->finished); }
+EXPORT int64_t terrain_ring_overruns(const terrain_ring *ring) { return atomic_load(&ring->overruns); }
 /* A gap the host told of (a PortAudio underflow flag, a JACK xrun): any thread. */
 EXPORT void terrain_ring_count_gap(terrain_ring *ring) { atomic_fetch_add_explicit(&ring->underflow_flags, 1, memory_order_relaxed); }
 
@@ -171,6 +174,16 @@ EXPORT void terrain_ring_pull(terrain_ring *ring, float *out, int64_t frames, in
     atomic_fetch_add_explicit(&ring->frames_played, frames, memory_order_relaxed);
 }
 
+/* What every input device does with a block it recorded, whatever calls it (PortAudio's input
+   callback, the JACK client's process callback, a test's simulated device): copies the frames into
+   the ring for the thread that drains it, and when that thread has fallen so far behind that they
+   do not all fit, keeps what fits and counts an overrun; it never waits. Counts a gap the host flagged. */
+EXPORT void terrain_ring_push(terrain_ring *ring, const float *in, int64_t frames, int32_t gap)
+{
+    if (terrain_ring_write(ring, in, frames) < frames) atomic_fetch_add_explicit(&ring->overruns, 1, memory_order_relaxed);
+    if (gap) terrain_ring_count_gap(ring);
+}
+
 int64_t terrain_monotonic_ns(void)
 {
     struct timespec now;
@@ -184,6 +197,16 @@ EXPORT int terrain_ring_play(const void *input, void *output, unsigned long fram
 {
     (void)input;
     terrain_ring_pull(user, output, (int64_t)frames, terrain_monotonic_ns(), time->output_dac, (status & PA_OUTPUT_UNDERFLOW) != 0);
+    return PA_CONTINUE;
+}
+
+/* PortAudio's input stream callback, with the capture ring as its user data. */
+EXPORT int terrain_ring_capture(const void *input, void *output, unsigned long frames,
+                                const pa_time_info *time, unsigned long status, void *user)
+{
+    (void)output;
+    (void)time;
+    if (input != NULL) terrain_ring_push(user, input, (int64_t)frames, (status & PA_INPUT_OVERFLOW) != 0);
     return PA_CONTINUE;
 }
 

@@ -1,11 +1,14 @@
 /*
  * The instrument's JACK client: plays the audio ring on a JACK server through libjack's own client
- * API, where PortAudio cannot survive the server (engine/Audio/README.md says why).
+ * API, where PortAudio cannot survive the server (engine/Audio/README.md says why), and records its
+ * input ports into a capture ring. Input and output share one client: libjack frees every client of
+ * a dead server when another opens, so a second client would break the loss and reopen handling.
  *
  * libjack is opened with dlopen, so the engine builds without JACK's headers and runs where JACK is
  * not installed. The process callback is C for the reason audio_ring.c gives: JACK's real-time
  * thread never enters the .NET runtime. It reads the ring through terrain_ring_pull and spreads the
- * interleaved frames over the ports. The server's end comes through jack_on_info_shutdown, which
+ * interleaved frames over the ports; it gathers the input ports' frames, interleaved, into the
+ * capture ring through terrain_ring_push. The server's end comes through jack_on_info_shutdown, which
  * only sets a flag: the control thread sees it and closes the client (libjack forbids closing it
  * from that callback).
  */
@@ -32,6 +35,7 @@ static struct {
     int (*client_close)(jack_client_t *client);
     jack_port_t *(*port_register)(jack_client_t *client, const char *name, const char *type, unsigned long flags, unsigned long size);
     void *(*port_get_buffer)(jack_port_t *port, jack_nframes_t frames);
+    int (*port_unregister)(jack_client_t *client, jack_port_t *port);
     const char *(*port_name)(const jack_port_t *port);
     jack_port_t *(*port_by_name)(jack_client_t *client, const char *name);
     void (*port_get_latency_range)(jack_port_t *port, int mode, jack_latency_range_t *range);
@@ -69,6 +73,7 @@ static int load_jack(char *error, int32_t error_size)
     RESOLVE(client_close, "jack_client_close");
     RESOLVE(port_register, "jack_port_register");
     RESOLVE(port_get_buffer, "jack_port_get_buffer");
+    RESOLVE(port_unregister, "jack_port_unregister");
     RESOLVE(port_name, "jack_port_name");
     RESOLVE(port_by_name, "jack_port_by_name");
     RESOLVE(port_get_latency_range, "jack_port_get_latency_range");
@@ -95,7 +100,7 @@ static int load_jack(char *error, int32_t error_size)
     return 1;
 }
 
-enum { MAX_CHANNELS = 32, MAX_FRAMES = 8192 };
+enum { MAX_CHANNELS = 32, MAX_FRAMES = 8192, MAX_CAPTURE_CHANNELS = 2 };
 
 typedef struct {
     jack_client_t *client;
@@ -108,11 +113,28 @@ typedef struct {
     _Atomic int32_t too_large;     /* cycles longer than MAX_FRAMES, played as silence */
     float interleaved[MAX_FRAMES * 2];
     float *wide;                   /* MAX_FRAMES * channels when more than two channels */
+    /* Set once, after its ports are registered: from then on the process callback records them. */
+    terrain_ring *_Atomic capture;
+    jack_port_t *capture_ports[MAX_CAPTURE_CHANNELS];
+    float captured[MAX_FRAMES * MAX_CAPTURE_CHANNELS];
 } terrain_jack;
+
+/* The input ports' frames of this cycle, interleaved, into the capture ring. */
+static void record(terrain_jack *output, terrain_ring *capture, jack_nframes_t frames)
+{
+    int32_t channels = capture->channels;
+    for (int32_t c = 0; c < channels; c++) {
+        const float *port = jack.port_get_buffer(output->capture_ports[c], frames);
+        for (jack_nframes_t i = 0; i < frames; i++) output->captured[i * (jack_nframes_t)channels + (jack_nframes_t)c] = port[i];
+    }
+    terrain_ring_push(capture, output->captured, frames, 0);
+}
 
 static int process(jack_nframes_t frames, void *argument)
 {
     terrain_jack *output = argument;
+    terrain_ring *capture = atomic_load_explicit(&output->capture, memory_order_acquire);
+    if (capture != NULL && frames <= MAX_FRAMES) record(output, capture, frames);
     float *interleaved = output->wide != NULL ? output->wide : output->interleaved;
     if (frames > MAX_FRAMES || !atomic_load_explicit(&output->connected, memory_order_acquire)) {
         for (int32_t c = 0; c < output->channels; c++)
@@ -139,6 +161,8 @@ static int xrun(void *argument)
 {
     terrain_jack *output = argument;
     terrain_ring_count_gap(output->ring);
+    terrain_ring *capture = atomic_load_explicit(&output->capture, memory_order_acquire);
+    if (capture != NULL) terrain_ring_count_gap(capture);
     return 0;
 }
 
@@ -150,6 +174,16 @@ static void on_shutdown(int code, const char *reason, void *argument)
     atomic_store(&output->gone, 1);
     /* The ring's writer may be asleep waiting for the device: wake it to see the loss. */
     sem_post(&output->ring->space);
+}
+
+/* Registers the audio port `prefix`_`index`; NULL, with the reason in `error`, when the server refuses. */
+static jack_port_t *register_port(jack_client_t *client, const char *prefix, int32_t index, unsigned long flags, char *error, int32_t error_size)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%s_%d", prefix, index);
+    jack_port_t *port = jack.port_register(client, name, AUDIO_TYPE, flags, 0);
+    if (port == NULL) snprintf(error, (size_t)error_size, "the JACK server refused the port %s", name);
+    return port;
 }
 
 /* Connects to the JACK server JACK_DEFAULT_SERVER names (never starting one) as `client_name`, with
@@ -180,11 +214,8 @@ EXPORT terrain_jack *terrain_jack_open(const char *client_name, terrain_ring *ri
         return NULL;
     }
     for (int32_t c = 0; c < ring->channels; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "out_%d", c);
-        output->ports[c] = jack.port_register(output->client, name, AUDIO_TYPE, JACK_PORT_IS_OUTPUT, 0);
+        output->ports[c] = register_port(output->client, "out", c, JACK_PORT_IS_OUTPUT, error, error_size);
         if (output->ports[c] == NULL) {
-            snprintf(error, (size_t)error_size, "the JACK server refused the port %s", name);
             jack.client_close(output->client);
             free(output->wide);
             free(output);
@@ -208,8 +239,44 @@ EXPORT double terrain_jack_latency(const terrain_jack *output)
     return (double)atomic_load(&output->latency) / jack.get_sample_rate(output->client);
 }
 
-/* Activates the client and connects out_i to the i-th physical playback port (those there are).
-   0, or -1 with the reason in `error`. */
+/* Connects the i-th physical capture port to in_i (those there are). */
+static void connect_capture(terrain_jack *output)
+{
+    terrain_ring *capture = atomic_load(&output->capture);
+    if (capture == NULL) return;
+    const char **sources = jack.get_ports(output->client, NULL, AUDIO_TYPE, JACK_PORT_IS_OUTPUT | JACK_PORT_IS_PHYSICAL);
+    for (int32_t c = 0; sources != NULL && c < capture->channels && sources[c] != NULL; c++)
+        jack.connect(output->client, sources[c], jack.port_name(output->capture_ports[c]));
+    if (sources != NULL) jack.free(sources);
+}
+
+/* Gives the client one input port per channel of `capture` (in_0, in_1, ...), records them into it
+   from now on and connects them to the physical capture ports whenever the client starts (now, if it
+   plays). Once per client. 0, or -1 with the reason in `error`. */
+EXPORT int32_t terrain_jack_capture(terrain_jack *output, terrain_ring *capture, char *error, int32_t error_size)
+{
+    if (atomic_load(&output->capture) != NULL) {
+        snprintf(error, (size_t)error_size, "the JACK client records an input already");
+        return -1;
+    }
+    if (capture->channels > MAX_CAPTURE_CHANNELS) {
+        snprintf(error, (size_t)error_size, "JACK input of at most %d channels, not %d", MAX_CAPTURE_CHANNELS, capture->channels);
+        return -1;
+    }
+    for (int32_t c = 0; c < capture->channels; c++) {
+        output->capture_ports[c] = register_port(output->client, "in", c, JACK_PORT_IS_INPUT, error, error_size);
+        if (output->capture_ports[c] == NULL) {
+            while (--c >= 0) jack.port_unregister(output->client, output->capture_ports[c]);
+            return -1;
+        }
+    }
+    atomic_store_explicit(&output->capture, capture, memory_order_release);
+    if (atomic_load(&output->connected)) connect_capture(output);
+    return 0;
+}
+
+/* Activates the client, connects out_i to the i-th physical playback port and the i-th physical
+   capture port to in_i (those there are). 0, or -1 with the reason in `error`. */
 EXPORT int32_t terrain_jack_start(terrain_jack *output, char *error, int32_t error_size)
 {
     if (jack.activate(output->client) != 0) {
@@ -226,6 +293,7 @@ EXPORT int32_t terrain_jack_start(terrain_jack *output, char *error, int32_t err
         atomic_store(&output->latency, (int32_t)range.max);
     }
     if (playback != NULL) jack.free(playback);
+    connect_capture(output);
     /* The ring is read from here on, so its first frame is heard rather than lost before the connections. */
     atomic_store_explicit(&output->connected, 1, memory_order_release);
     return 0;
@@ -246,9 +314,19 @@ EXPORT void terrain_jack_close(terrain_jack *output)
     free(output);
 }
 
-/* Whether a JACK server runs (JACK_DEFAULT_SERVER's), and its rate and physical playback ports: a
-   client opened and closed at once. 0 when none runs. */
-EXPORT int32_t terrain_jack_probe(const char *client_name, int32_t *sample_rate, int32_t *playback_ports, int32_t *period)
+/* How many physical ports of `flags`' direction the server has. */
+static int32_t count_ports(jack_client_t *client, unsigned long flags)
+{
+    const char **ports = jack.get_ports(client, NULL, AUDIO_TYPE, flags | JACK_PORT_IS_PHYSICAL);
+    int32_t count = 0;
+    while (ports != NULL && ports[count] != NULL) count++;
+    if (ports != NULL) jack.free(ports);
+    return count;
+}
+
+/* Whether a JACK server runs (JACK_DEFAULT_SERVER's), and its rate and physical playback and capture
+   ports: a client opened and closed at once. 0 when none runs. */
+EXPORT int32_t terrain_jack_probe(const char *client_name, int32_t *sample_rate, int32_t *playback_ports, int32_t *capture_ports, int32_t *period)
 {
     char error[160];
     if (!load_jack(error, sizeof error)) return 0;
@@ -256,11 +334,8 @@ EXPORT int32_t terrain_jack_probe(const char *client_name, int32_t *sample_rate,
     if (client == NULL) return 0;
     *sample_rate = (int32_t)jack.get_sample_rate(client);
     *period = (int32_t)jack.get_buffer_size(client);
-    const char **playback = jack.get_ports(client, NULL, AUDIO_TYPE, JACK_PORT_IS_INPUT | JACK_PORT_IS_PHYSICAL);
-    int32_t count = 0;
-    while (playback != NULL && playback[count] != NULL) count++;
-    if (playback != NULL) jack.free(playback);
-    *playback_ports = count;
+    *playback_ports = count_ports(client, JACK_PORT_IS_INPUT);
+    *capture_ports = count_ports(client, JACK_PORT_IS_OUTPUT);
     jack.client_close(client);
     return 1;
 }

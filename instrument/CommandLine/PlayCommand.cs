@@ -39,6 +39,7 @@ internal static class PlayCommand
         var console = ansi.Profile.Out.Writer;
         var defaults = new LiveSettings();
         var device = new Option<string>("--device") { Description = "audio output device: a name (or part of it) or an index from `terrain devices` [default: the default output]" };
+        var inputDevice = new Option<string>("--input") { Description = "audio input device (recorded for teaching): a name (or part of it) or an index from `terrain devices`; `none` opens none [default: JACK's capture ports when playing on JACK, else the default input]" };
         var frames = new Option<int>("--frames") { Description = "frames per buffer: the device's period and the synth's block", DefaultValueFactory = _ => defaults.Frames };
         var sampleRate = new Option<int?>("--sample-rate") { Description = "sample rate to open the device at; a model at another rate is resampled live [default: the device's own (JACK's)]" };
         var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file [default: the built-in terrain]" };
@@ -57,7 +58,7 @@ internal static class PlayCommand
 
         var command = new Command("play", "Play the instrument live: the terminal interface (the map, the mouse and keys, `:` for actions), played by MIDI controllers too; with --headless, a status line and actions from standard input (`FINGER X Y PRESSURE`, `model NAME`, `quit`).")
         {
-            device, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
+            device, inputDevice, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -92,7 +93,7 @@ internal static class PlayCommand
             // Declared before the instrument, so disposed after it: no model is freed while the synth may play it.
             using var models = new LoadedModels(result.GetValue(model), rate, period, result.GetValue(attribute));
             var autoencoder = models.First;
-            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 },
+            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), InputDevice = result.GetValue(inputDevice), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 },
                 recordPath, withoutDevice: onScreen);
             instrument.Start();
             string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";

@@ -34,12 +34,25 @@ public sealed record LiveSettings
     /// an underrun.
     /// </summary>
     public double? LeadSeconds { get; init; }
+
+    /// <summary>
+    /// Input device name (or part of it) or index; null for the default input (JACK's, through the
+    /// output's own client, when the output plays on JACK); <see cref="AudioInput.None"/> for none.
+    /// </summary>
+    public string? InputDevice { get; init; }
+
+    /// <summary>How much of the input <see cref="LiveInstrument.Input"/> keeps.</summary>
+    public double InputSeconds { get; init; } = AudioInput.DefaultSeconds;
+
+    /// <summary>How much of what it played <see cref="LiveInstrument.Played"/> keeps.</summary>
+    public double PlayedSeconds { get; init; } = 30;
 }
 
 /// <summary>
-/// The instrument while it plays: the audio output, the synth and its thread, the terrain's
-/// snapshots (which a background trainer may update), and an optional recorder. One object to
-/// start, watch and stop; the command line and the terminal interface both drive it.
+/// The instrument while it plays: the audio output and input, the synth and its thread, the
+/// terrain's snapshots (which a background trainer may update), the history of what it played, and
+/// an optional recorder. One object to start, watch and stop; the command line and the terminal
+/// interface both drive it.
 /// </summary>
 public sealed class LiveInstrument : IDisposable
 {
@@ -48,9 +61,10 @@ public sealed class LiveInstrument : IDisposable
     private readonly Recorder? _recorder;
     private BackgroundTrainer? _trainer;
     private AudioOutput? _output;
+    private AudioInput? _input;
     private bool _started;
     private bool _lostTold;
-    private long _lastTry;
+    private long _lastTry, _lastInputTry;
 
     /// <summary>The audio output. Throws while there is none (see <see cref="HasOutput"/>).</summary>
     public AudioOutput Output => _output ?? throw new InvalidOperationException(OutputProblem ?? "no audio output");
@@ -60,6 +74,15 @@ public sealed class LiveInstrument : IDisposable
 
     /// <summary>Why nothing is heard now (no device yet, or the device went away), else null.</summary>
     public string? OutputProblem { get; private set; }
+
+    /// <summary>The audio input, opened with the output; null when there is none (<see cref="InputProblem"/> says why).</summary>
+    public AudioInput? Input => _input;
+
+    /// <summary>Why there is no input, or why it records nothing now, in one line; else null.</summary>
+    public string? InputProblem { get; private set; }
+
+    /// <summary>Every block the synth thread rendered, at the device's rate: what was played, the queue ahead of what is heard.</summary>
+    public AudioHistory Played { get; }
 
     public Synth Synth { get; }
     public TerrainSnapshots Terrain { get; }
@@ -80,7 +103,8 @@ public sealed class LiveInstrument : IDisposable
         // Room for the synth thread to lengthen the queue fourfold (SynthThread.AheadFrames).
         _ring = new AudioRing(8 * ahead, settings.Channels);
         if (recordPath != null) _recorder = new Recorder(recordPath, settings.SampleRate, settings.Channels);
-        _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring, settings.LeadSeconds);
+        Played = new AudioHistory(settings.Channels, settings.SampleRate, settings.PlayedSeconds);
+        _synthThread = new SynthThread(Synth, _ring, settings.Frames, ahead, _recorder?.Ring, settings.LeadSeconds, Played);
         try
         {
             _output = AudioOutput.Open(_ring, settings.SampleRate, settings.Device, settings.Frames);
@@ -96,6 +120,7 @@ public sealed class LiveInstrument : IDisposable
             Synth.Dispose();
             throw;
         }
+        OpenInput();
     }
 
     public void Start()
@@ -179,6 +204,7 @@ public sealed class LiveInstrument : IDisposable
     /// <param name="mayOpenJack">False while another part of the process (the MIDI controllers) still holds a client of a JACK server that went away.</param>
     public void KeepOutput(TextWriter messages, Func<bool> mayOpenJack)
     {
+        KeepInput(messages, mayOpenJack);
         if (_output is { Lost: false }) return;
         if (_output != null)
         {
@@ -198,6 +224,7 @@ public sealed class LiveInstrument : IDisposable
             if (_output == null)
             {
                 _output = AudioOutput.Open(_ring, Settings.SampleRate, Settings.Device, Settings.Frames);
+                OpenInput();
                 if (_started) _output.Start();
                 messages.WriteLine($"terrain: playing on {_output.Device} at {Settings.SampleRate} Hz");
             }
@@ -213,6 +240,50 @@ public sealed class LiveInstrument : IDisposable
         {
         }
     }
+
+    // The input opens with the output: on JACK it is the output's own client.
+    private void OpenInput()
+    {
+        if (string.Equals(Settings.InputDevice, AudioInput.None, StringComparison.OrdinalIgnoreCase))
+            InputProblem = "no audio input: none was chosen";
+        else if (_output == null)
+            InputProblem = "no audio input: it opens with the audio output";
+        else
+        {
+            try
+            {
+                _input = AudioInput.Open(_output, Settings.InputDevice, Settings.InputSeconds);
+                InputProblem = null;
+            }
+            catch (AudioDeviceException problem)
+            {
+                InputProblem = problem.Message;
+            }
+        }
+    }
+
+    // A PortAudio input whose device went away is tried again every second (JACK's comes back with the output).
+    private void KeepInput(TextWriter messages, Func<bool> mayOpenJack)
+    {
+        if (_input is not { IsOnJack: false, Lost: true }) return;
+        if (InputProblem == null)
+        {
+            InputProblem = $"the audio input {_input.Device} is gone; trying it again every second";
+            messages.WriteLine($"terrain: {InputProblem}");
+        }
+        if (Stopwatch.GetElapsedTime(_lastInputTry) < TimeSpan.FromSeconds(1) || !mayOpenJack()) return;
+        _lastInputTry = Stopwatch.GetTimestamp();
+        try
+        {
+            _input.Reopen();
+            InputProblem = null;
+            messages.WriteLine($"terrain: the audio input {_input.Device} is back");
+        }
+        catch (AudioDeviceException)
+        {
+        }
+    }
+
     public SynthThread SynthThread => _synthThread;
 
     /// <summary>
@@ -236,6 +307,7 @@ public sealed class LiveInstrument : IDisposable
     {
         _trainer?.Dispose();
         _output?.Dispose();
+        _input?.Dispose();
         _synthThread.Dispose();
         _recorder?.Dispose();
         _ring.Dispose();

@@ -220,6 +220,9 @@ public sealed class AudioOutputTests
         Saw("reopen-with-server", "reopened");
         Saw("still-lost", "False");
         Saw("plays-again", "True");
+        Saw("input-connected", "True");
+        Saw("input-connected-again", "True");
+        Saw("input-records-again", "True");
         Saw("idle-reopen", "reopened");
         Saw("idle-still-lost", "False");
         Assert.InRange(long.Parse(seen["dispose-ms"]), 0, 1000);

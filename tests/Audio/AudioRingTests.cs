@@ -154,14 +154,8 @@ public sealed class AudioRingTests
     {
         using var ring = new AudioRing(256, 2);
         var output = new float[2 * 128];
-        var time = new PortAudio.StreamCallbackTimeInfo[1];
-        var play = NativeAudio.PlayCallback;
-        int Play(nuint status = 0)
-        {
-            fixed (float* samples = output)
-            fixed (PortAudio.StreamCallbackTimeInfo* info = time)
-                return play(null, samples, 128, info, status, (void*)ring.Native);
-        }
+        double dacTime = 0;
+        int Play(nuint status = 0) => Call(NativeAudio.PlayCallback, null, output, 128, ring, dacTime, status);
 
         Assert.False(ring.TryGetLastRead(out _, out _));
         Array.Fill(output, 9f);
@@ -175,7 +169,7 @@ public sealed class AudioRingTests
         var waiter = new Thread(() => woken = ring.WaitForSpace(2_000_000));
         waiter.Start();
         long before = Stopwatch.GetTimestamp();
-        time[0].OutputBufferDacTime = 20.0;
+        dacTime = 20.0;
         Play();
         Assert.True(waiter.Join(TimeSpan.FromSeconds(2)) && woken, "the writer was not woken");
         Assert.Equal(frames[..256], output);
@@ -198,6 +192,40 @@ public sealed class AudioRingTests
         Assert.Equal(0, ring.UnderflowFlags);
         Play(status: 0x4);
         Assert.Equal(1, ring.UnderflowFlags);
+    }
+
+    /// <summary>
+    /// PortAudio's input callback, called here directly as the device would: it copies what the
+    /// device recorded into the ring; when the reader has fallen behind it keeps what fits, drops the
+    /// rest and counts one overrun for the block, never waiting; PortAudio's input-overflow flag is a
+    /// gap the host tells of.
+    /// </summary>
+    [Fact]
+    public unsafe void The_input_callback_fills_the_ring_and_counts_what_did_not_fit()
+    {
+        using var ring = new AudioRing(256, 2);
+        var recorded = Enumerable.Range(0, 2 * 200).Select(i => (float)i).ToArray();
+        int Capture(nuint status = 0) => Call(NativeAudio.CaptureCallback, recorded, null, 200, ring, 0, status);
+
+        Assert.Equal(0, Capture());
+        Assert.Equal((200, 0L), (ring.Count, ring.OverrunCount));
+        Assert.Equal(0, Capture(status: 0x2));   // 56 frames fit
+        Assert.Equal((256, 1L, 1L), (ring.Count, ring.OverrunCount, ring.UnderflowFlags));
+
+        var read = new float[2 * 256];
+        Assert.Equal(256, ring.Read(read));
+        Assert.Equal(recorded, read[..400]);
+        Assert.Equal(recorded[..112], read[400..]);
+    }
+
+    /// <summary>Calls a PortAudio stream callback as PortAudio does, with the ring as its user data.</summary>
+    private static unsafe int Call(delegate* unmanaged[Cdecl]<void*, void*, nuint, PortAudio.StreamCallbackTimeInfo*, nuint, void*, int> callback,
+        float[]? input, float[]? output, int frames, AudioRing ring, double dacTime, nuint status)
+    {
+        var time = new PortAudio.StreamCallbackTimeInfo { OutputBufferDacTime = dacTime };
+        fixed (float* recorded = input)
+        fixed (float* played = output)
+            return callback(recorded, played, (nuint)frames, &time, status, (void*)ring.Native);
     }
 
     /// <summary>

@@ -32,19 +32,22 @@ public static class AudioScenarios
     /// The JACK server dies (SIGKILL, like a crash) under a playing output and an open one never
     /// started: both must see the loss, nothing may hang, no JACK client may open while a dead one
     /// is still open (libjack would free it behind its owner's back), reopening fails clearly
-    /// without a server, and a server started again under the same name is played again. In a
-    /// process of its own, so that nothing the test host holds of JACK is touched.
+    /// without a server, and a server started again under the same name is played again, and its
+    /// input recorded again through the playing output's client. In a process of its own, so that
+    /// nothing the test host holds of JACK is touched.
     /// </summary>
     private static int LoseJack()
     {
         using var server = JackServer.Start();
         var playing = AudioOutput.Open(new AudioRing(4096, 2), 48000);
         var idle = AudioOutput.Open(new AudioRing(4096, 2), 48000);
+        var input = AudioInput.Open(playing, seconds: 5);
         playing.Start();
         WaitFor(() => playing.FramesPlayed >= 12000, TimeSpan.FromSeconds(5));
         Report("played", playing.FramesPlayed);
         Report("playing", playing.IsActive && !playing.Lost);
         Report("idle-lost-before", idle.Lost);
+        Report("input-connected", server.Connected("system:capture_1", "terrain:in_0"));
 
         server.Kill();
         var clock = Stopwatch.StartNew();
@@ -70,6 +73,10 @@ public static class AudioScenarios
         frames = playing.FramesPlayed;
         WaitFor(() => playing.FramesPlayed >= frames + 12000, TimeSpan.FromSeconds(5));
         Report("plays-again", playing.FramesPlayed >= frames + 12000 && playing.IsActive);
+        Report("input-connected-again", server.Connected("system:capture_1", "terrain:in_0") && server.Connected("system:capture_2", "terrain:in_1"));
+        frames = input.History.FramesWritten;
+        WaitFor(() => input.History.FramesWritten >= frames + 12000, TimeSpan.FromSeconds(5));
+        Report("input-records-again", input.History.FramesWritten >= frames + 12000 && !input.Lost);
         Report("idle-reopen", TryReopen(idle));
         Report("idle-still-lost", idle.Lost);
 
@@ -77,6 +84,7 @@ public static class AudioScenarios
         playing.Stop();
         playing.Dispose();
         idle.Dispose();
+        input.Dispose();
         Report("dispose-ms", clock.ElapsedMilliseconds);
         return 0;
     }

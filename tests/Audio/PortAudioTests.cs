@@ -26,6 +26,9 @@ public sealed class PortAudioTests
         Assert.Single(list.HostApis, api => api.IsDefault);
         // A period until an output is connected and JACK reports its ports' latency (AudioOutputTests).
         Assert.Equal(128.0 / 48000, system.DefaultLowOutputLatency, 1e-9);
+        // Its input: the dummy driver's two capture ports, recorded by the output's own client (JackInputTests).
+        Assert.Equal(system, Assert.Single(list.InputDevices, device => device.HostApi == Jack));
+        Assert.Equal((system, 2), (list.DefaultInput, system.MaxInputChannels));
     }
 
     [NoSoundCardFact]
@@ -37,6 +40,10 @@ public sealed class PortAudioTests
         Assert.Empty(list.OutputDevices);
         Assert.Null(list.DefaultOutput);
         Assert.DoesNotContain(list.HostApis, api => api.Name == Jack);
+        Assert.Empty(list.InputDevices);
+        Assert.Null(list.DefaultInput);
+        using (var library = PortAudioLibrary.Open())
+            Assert.Equal(AudioDevices.NoInputMessage, Assert.Throws<AudioDeviceException>(() => AudioDevices.ChooseInput(library, null)).Message);
 
         var error = Assert.Throws<AudioDeviceException>(() => AudioOutput.Open(new AudioRing(1024, 2), 48000));
         Assert.Equal(AudioDevices.NoOutputMessage, error.Message);

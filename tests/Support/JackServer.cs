@@ -52,7 +52,7 @@ public sealed partial class JackServer : IDisposable
         }
     }
 
-    /// <summary>Why JACK servers cannot run here (jackd, jack_lsp or jack_capture missing), or null when they can.</summary>
+    /// <summary>Why JACK servers cannot run here (jackd, jack_lsp, jack_connect or jack_capture missing), or null when they can.</summary>
     public static string? MissingReason => Missing.Value;
 
     public string Name { get; }
@@ -126,6 +126,21 @@ public sealed partial class JackServer : IDisposable
 
     /// <summary>The server's ports, as jack_lsp lists them.</summary>
     public string Connections() => Run("jack_lsp", TimeSpan.FromSeconds(10), "-c").Output;
+
+    /// <summary>Whether <paramref name="source"/> feeds <paramref name="destination"/> (jack_lsp -c lists each port's connections indented under it).</summary>
+    public bool Connected(string source, string destination)
+    {
+        var lines = Connections().Split('\n');
+        int port = Array.IndexOf(lines, source);
+        return port >= 0 && lines.Skip(port + 1).TakeWhile(line => line.StartsWith(' ')).Any(line => line.Trim() == destination);
+    }
+
+    /// <summary>Connects <paramref name="source"/> to <paramref name="destination"/> with jack_connect, which returns once the server has.</summary>
+    public void Connect(string source, string destination)
+    {
+        var (exitCode, output) = Run("jack_connect", TimeSpan.FromSeconds(10), source, destination);
+        if (exitCode != 0) throw new InvalidOperationException($"jack_connect {source} {destination} failed ({exitCode}): {output}");
+    }
 
     public string[] Ports()
     {
@@ -314,7 +329,7 @@ public sealed partial class JackServer : IDisposable
 
     private static string? FindMissing()
     {
-        string[] programs = ["jackd", "jack_lsp", "jack_capture"];
+        string[] programs = ["jackd", "jack_lsp", "jack_connect", "jack_capture"];
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
         var missing = programs.Where(program => !path.Any(folder => File.Exists(Path.Combine(folder, program)))).ToArray();
         return missing.Length == 0 ? null : $"{string.Join(", ", missing)} not found (install jackd2 and jack-capture)";

@@ -124,7 +124,7 @@ public sealed class LiveSynthTests
 
     /// <summary>
     /// The real-time contract: once warmed up, neither the synth thread (rendering a gesture of two
-    /// voices into the ring) nor the callback allocates.
+    /// voices into the ring and the played history) nor the callback allocates.
     /// </summary>
     [Fact]
     public void The_synth_thread_and_the_callback_allocate_nothing_while_playing()
@@ -141,7 +141,33 @@ public sealed class LiveSynthTests
 
         Assert.Equal(0, callback);
         Assert.Equal(0, live.Thread.AllocatedBytes);
+        Assert.Equal(live.Thread.RenderedFrames, live.Played.FramesWritten);
         Assert.True(Spectrum.Rms(live.Device.Played) > 0.01, "the synth thread did not play the gesture");
+    }
+
+    /// <summary>
+    /// The played history holds every block the synth thread rendered, the queue ahead of what the
+    /// device has played: what the device played is in it sample for sample; a history of a second and
+    /// a half, shorter than the take of three, holds the take's last second and none of its start.
+    /// </summary>
+    [Fact]
+    public void The_played_history_holds_what_the_device_played()
+    {
+        using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+        using var live = new LiveSynth(model, new TerrainSnapshots(DefaultTerrain.Load()), seconds: 3, playedSeconds: 1.5);
+        live.Thread.BeforeBlock = new GesturePlayer(Performances.Circling(voices: 2, seconds: 3), live.Synth.Cursors, Rate).Advance;
+        live.Thread.Start();
+        live.Device.Play(3 * Rate / Frames);
+        live.Thread.Dispose();
+
+        int played = live.Device.FramesPlayed;
+        Assert.InRange(live.Played.FramesWritten, played, played + 8 * Ahead);
+        var lastSecond = new float[2 * Rate];
+        Assert.True(live.Played.TryRead(played - Rate, lastSecond));
+        AssertSame(live.Device.Played[^(2 * Rate)..], lastSecond);
+        Assert.True(Spectrum.Rms(lastSecond) > 0.01, "the gesture did not sound");
+        Assert.False(live.Played.TryRead(live.Played.OldestFrame - 1, new float[2]));
+        Assert.Equal(live.Played.FramesWritten - 3 * Rate / 2, live.Played.OldestFrame);
     }
 
     /// <summary>
@@ -182,16 +208,18 @@ public sealed class LiveSynthTests
     /// <summary>The live instrument's synth, synth thread and ring (as LiveInstrument makes them), and a patient simulated device.</summary>
     private sealed class LiveSynth : IDisposable
     {
-        public LiveSynth(IAutoencoder model, TerrainSnapshots terrain, double seconds)
+        public LiveSynth(IAutoencoder model, TerrainSnapshots terrain, double seconds, double? playedSeconds = null)
         {
             Synth = new Synth(model, terrain, new SynthSettings { OutputChannels = 2, SampleRate = Rate, RealTime = true });
             Ring = new AudioRing(8 * Ahead, 2);
-            Thread = new SynthThread(Synth, Ring, Frames, Ahead);
+            Played = new AudioHistory(2, Rate, playedSeconds ?? seconds + 1);
+            Thread = new SynthThread(Synth, Ring, Frames, Ahead, played: Played);
             Device = new SimulatedDevice(Ring, Rate, Frames, seconds, patient: true);
         }
 
         public Synth Synth { get; }
         public AudioRing Ring { get; }
+        public AudioHistory Played { get; }
         public SynthThread Thread { get; }
         public SimulatedDevice Device { get; }
 
