@@ -143,7 +143,9 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
             "fragment" => what switch
             {
                 "add" => teacher.AddFile(Rest(line, 2)),
-                "capture" when f.Length == 3 => throw new RefusedException("fragment capture: there is no played history yet"),
+                "record" when f.Length == 2 => teacher.StartRecording(),
+                "stop" when f.Length == 2 => teacher.StopRecording(),
+                "capture" when f.Length == 3 => teacher.Capture(Float(f, 2, line)),
                 _ => throw Usage(line, "fragment add PATH, fragment record, fragment stop or fragment capture SECONDS"),
             },
             "path" when f.Length >= 4 && f.Length % 2 == 0 => teacher.SetPath(Int(f, 1, line), Anchors(f, 2, line)),
@@ -200,7 +202,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
                 double seconds = Float(f, 5, line);
                 return teacher.AddPoint(x, y, teacher.LatentOfFragment(number, seconds), string.Create(CultureInfo.InvariantCulture, $"fragment {number} at {seconds} s"));
             case "input" when f.Length == 4:
-                throw new RefusedException("point input: there is no audio input");
+                return teacher.AddPoint(x, y, teacher.LatentOfInput(), "audio input");
             case "latent" when f.Length > 4:
                 return teacher.AddPoint(x, y, [.. Enumerable.Range(4, f.Length - 4).Select(i => Float(f, i, line))], "typed latent");
             default:

@@ -100,6 +100,8 @@ internal static class PlayCommand
             (events ?? console).WriteLine(instrument.HasOutput
                 ? $"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)"
                 : $"{instrument.OutputProblem}; the sound starts when a device appears");
+            if (instrument.HasOutput)
+                (events ?? console).WriteLine(instrument.Input is { } heard ? $"listening to {heard.Name} ({heard.Channels} channel{(heard.Channels == 1 ? "" : "s")}): fragment record, point X Y input" : instrument.InputProblem);
 
             // Bound controls perform through the actions, which take their cursors from the controllers' allocator: made below.
             PlayActions? actions = null;

@@ -58,6 +58,7 @@ public sealed class Teacher : IDisposable
     private float _learningRate;
     private readonly TrainingOptions _options;
 
+    private (AudioInput Input, long Mark)? _recording;
     private GesturePlayer? _pathPlayer;
     private int _pathSlot = -1, _playingPath;
 
@@ -180,6 +181,65 @@ public sealed class Teacher : IDisposable
             }
         }
     }
+
+    /// <summary>Starts recording the audio input (into its history: nothing is lost while the line is read).</summary>
+    public string StartRecording()
+    {
+        var input = Input("fragment record");
+        lock (_gate)
+        {
+            if (_recording != null) throw new RefusedException("fragment record: already recording; fragment stop ends it");
+            _recording = (input, input.History.FramesWritten);
+            _version++;
+        }
+        return $"recording {input.Name}; fragment stop ends it (at most {input.History.Capacity / input.SampleRate} s)";
+    }
+
+    /// <summary>Ends the recording and adds what it holds as a fragment.</summary>
+    public string StopRecording()
+    {
+        (AudioInput Input, long Mark) recording;
+        lock (_gate)
+        {
+            recording = _recording ?? throw new RefusedException("fragment stop: not recording (fragment record starts)");
+            _recording = null;
+            _version++;
+        }
+        AudioBuffer audio;
+        try
+        {
+            audio = recording.Input.History.Since(recording.Mark);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RefusedException($"fragment stop: {e.Message}");
+        }
+        return Add($"recording {DateTime.Now:HH:mm:ss}", "audio input", audio);
+    }
+
+    /// <summary>The last <paramref name="seconds"/> of what the instrument played, as a fragment.</summary>
+    public string Capture(double seconds)
+    {
+        var played = _instrument.Played;
+        double kept = (double)played.Capacity / played.SampleRate;
+        if (!(seconds > 0 && seconds <= kept)) throw new RefusedException($"fragment capture {seconds}: give 0 to {kept:0} seconds (what the instrument keeps of what it played)");
+        return Add($"capture {DateTime.Now:HH:mm:ss}", "played", played.Last(seconds));
+    }
+
+    /// <summary>The encoder's latent of the live input now: its last frame over the last second (the receptive field's worth, twice).</summary>
+    public float[] LatentOfInput()
+    {
+        var input = Input("point input");
+        var model = Encoder();
+        var sound = input.History.Last(2 * Teaching.Fragment.ShortSeconds).MixTo(model.Channels);
+        if (sound.SampleRate != model.SampleRate) sound = Resampler.Resample(sound, model.SampleRate);
+        if (sound.Frames < model.Ratio) throw new RefusedException("point input: the input has not heard a frame's worth yet");
+        float[] latents = OnEncoder(() => model.Encode(sound.Samples));
+        return latents.AsSpan(latents.Length - model.LatentSize).ToArray();
+    }
+
+    private AudioInput Input(string action) =>
+        _instrument.Input ?? throw new RefusedException($"{action}: {_instrument.InputProblem ?? "there is no audio input"} (terrain play --input DEVICE chooses one)");
 
     public string DeleteFragment(int number)
     {
@@ -575,6 +635,9 @@ public sealed class Teacher : IDisposable
                     Redo = _redo.TryPeek(out var redo) ? redo.What : null,
                     PlayingPath = _playingPath > 0 ? _playingPath : null,
                     Positions = [.. _positions.Values],
+                    Input = _instrument.Input?.Name,
+                    InputLevel = _instrument.Input?.Peak ?? 0f,
+                    RecordingSeconds = _recording is var (input, mark) ? (double)(input.History.FramesWritten - mark) / input.SampleRate : null,
                 };
                 // A status that says the same as the one shown stays the same object: the interface redraws nothing.
                 if (!Same(status, _status)) Volatile.Write(ref _status, status);

@@ -289,6 +289,66 @@ public sealed class TeachingTests
         Assert.Equal(taught.Latents, back.Latents);
     }
 
+    /// <summary>
+    /// A sound a JACK client of the test's own plays into the instrument's input, recorded with
+    /// `fragment record` / `fragment stop`, encodes to the latents the same encoder gives that sound
+    /// offline, placed where it was heard in the take. JACK hands float samples on untouched and the
+    /// input mixes two equal channels to the model's one exactly ((x + x) / 2 is x in floats), so the
+    /// take is the sound with silence around it sample for sample and the latents agree to float
+    /// rounding; a take a late cycle spoilt (an xrun, counted by the input) is taken again, five times
+    /// at most. `point X Y input` then takes the input's latent now: the encoder's last frame of it.
+    /// </summary>
+    [JackFact]
+    public void A_sound_recorded_from_the_input_encodes_as_it_does_offline()
+    {
+        using var server = JackServer.Start();
+        using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
+        instrument.Start();
+        var input = instrument.Input;
+        Assert.True(input != null, instrument.InputProblem);
+        var allocator = new CursorAllocator();
+        using var teacher = new Teacher(instrument, allocator);
+        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
+        using var player = new JackPlayer(server, 2, "terrain:in_0", "terrain:in_1");
+        var sound = Glide(330, 1.5, 2).Channel(0).ToArray();
+        var stereo = sound.SelectMany(sample => new[] { sample, sample }).ToArray();
+        var encoder = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 2048 });  // the built-in codec's encoding frames, as the teacher encodes
+
+        string? problem = null;
+        for (int take = 1; take <= 5; take++)
+        {
+            long gaps = input.HostGaps, overruns = input.Overruns;
+            Assert.StartsWith("recording system", actions.Apply("fragment record").Text);
+            player.Play(stereo);
+            Assert.True(SpinWait.SpinUntil(() => teacher.Status.RecordingSeconds > 2.2, TimeSpan.FromSeconds(30)), "the take did not last");
+            var answer = actions.Apply("fragment stop");
+            Assert.False(answer.Failed, answer.Text);
+            var fragment = teacher.Lesson.Fragments.Values.Last();
+            Assert.Equal("audio input", fragment.Source);
+            var heard = fragment.Audio!.Channel(0).ToArray();
+            int lag = Alignment.Lag(sound, heard);
+            var placed = new float[heard.Length];
+            if (lag >= 0 && lag + sound.Length <= heard.Length) sound.CopyTo(placed, lag);
+            if (heard.SequenceEqual(placed))
+            {
+                var offline = encoder.Encode(placed);
+                var recorded = fragment.Frames.SelectMany(frame => frame).ToArray();
+                Assert.Equal(offline.Length, recorded.Length);
+                double worst = offline.Zip(recorded, (a, b) => Math.Abs(a - b)).Max();
+                Assert.True(worst <= 1e-5, $"the recorded fragment's latents differ from the offline encoding by up to {worst:G3}");
+                Assert.Contains("point 1 at (2, 2) from audio input", actions.Apply("point 2 2 input").Text);
+                // What the instrument itself played, caught after the fact.
+                Assert.Matches(@"^fragment \d+ 'capture [0-9:]+': 1\.00 s, 23 latent frames", actions.Apply("fragment capture 1").Text);
+                Assert.Contains("give 0 to 30 seconds", actions.Apply("fragment capture 100").Text);
+                return;
+            }
+            problem = $"take {take}: the sound was found at frame {lag} of {heard.Length}, not exactly; {input.HostGaps - gaps} xruns, {input.Overruns - overruns} overruns";
+            if (input.HostGaps == gaps && input.Overruns == overruns) break;
+        }
+        Assert.Fail(problem);
+    }
+
     /// <summary>What does not fit is one line each, and changes nothing.</summary>
     [JackFact]
     public void Bad_lines_are_refused_in_one_line_and_change_nothing()
