@@ -217,6 +217,7 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
         else if (key == Key.CursorDown.WithShift) Map.Pan(0, -1);
         else if (key == Key.CursorLeft) MoveKeyboardFinger(-1, 0);
         else if (key == Key.CursorRight) MoveKeyboardFinger(1, 0);
+        else if (Map.Tool == MapTool.Point && (key == Key.CursorUp || key == Key.CursorDown)) Nudge(key == Key.CursorUp ? 1 : -1);
         else if (key == Key.CursorUp) MoveKeyboardFinger(0, 1);
         else if (key == Key.CursorDown) MoveKeyboardFinger(0, -1);
         else if (key == Key.Space)
@@ -444,6 +445,16 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
                 return true;
             default: return false;
         }
+    }
+
+    /// <summary>
+    /// Point mode's arrows: the point under the pointer (else the newest) has the latent dimension the
+    /// map shows raised or lowered by a tenth, so retraining moves the sound there by ear and eye.
+    /// </summary>
+    private void Nudge(int direction)
+    {
+        if (Map.PointToDelete() is { } point) Perform(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"nudge point {point} {Map.Style.Channel} {0.1 * direction}"));
+        else ShowEvent("no points to nudge: click to place one");
     }
 
     /// <summary>A digit recalls its stored position, lifting the one recalled before; the same digit (or space) lifts it.</summary>

@@ -52,6 +52,7 @@ internal static class Keys
         .. source.Kind == SourceKind.Fragment ? [(", .", "moment")] : Array.Empty<(string, string)>(),
         ("drag", "move"),
         ("x", "delete"),
+        ("↑↓", "nudge"),
         ("t", "train"),
         ("u U", "undo redo"),
         ("?", "keys"),
@@ -98,6 +99,7 @@ internal static class Keys
           ,  .                     the fragment's moment, a tenth of a second earlier / later
           drag a point             move it
           x or Delete              delete the point under the pointer, else the newest
+          up  down                 nudge that point's latent in the map's channel by 0.1 ([ ] pick it)
         view
           + or =  /  -             zoom in / out
           h j k l, shift+arrows    pan left / down / up / right

@@ -236,11 +236,17 @@ public sealed class TeachingInterfaceTests : InterfaceTests
         var moved = Assert.Single(Ui.Actions());
         AssertAt(moved, "move point 1", 12, 7, "");
 
+        // The arrows nudge the point under the pointer in the channel the map shows.
+        Ui.Mouse(31, 15, MouseFlags.PositionReport);
+        Ui.Press(new Key(']'));
+        Ui.Press(Key.CursorUp);
+        Ui.Press(Key.CursorDown);
+
         Ui.Mouse(11, 5, MouseFlags.PositionReport);
         Ui.Press(new Key('x'));
         Ui.Mouse(50, 20, MouseFlags.PositionReport);
         Ui.Press(Key.Delete);
-        Assert.Equal([moved, "delete point 1", "delete point 2"], Ui.Actions());
+        Assert.Equal([moved, "nudge point 2 1 0.1", "nudge point 2 1 -0.1", "delete point 1", "delete point 2"], Ui.Actions());
     }
 
     // The teaching keys.
