@@ -38,11 +38,8 @@ public sealed class TeachingInterfaceTests
         using var server = JackServer.Start();
         string scratch = Paths.NewScratch();
         using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
-        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
-        instrument.Start();
-        var allocator = new CursorAllocator();
-        using var teacher = new Teacher(instrument, allocator);
-        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
+        using var stage = new Stage(model);
+        var (instrument, teacher, actions) = (stage.Instrument, stage.Teacher, stage.Actions);
         var view = new LiveView(instrument, () => null, new EventLog(), teacher);
         using var ui = new InterfaceHarness(120, 40, instrument: view, performer: actions);
 

@@ -39,17 +39,9 @@ public sealed class TeachingTests
         using var server = JackServer.Start();
         string scratch = Paths.NewScratch();
         using var model = new WatchedModel(new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 2048 }));
-        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
-        instrument.Start();
-        var allocator = new CursorAllocator();
-        using var teacher = new Teacher(instrument, allocator);
-        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
-        string Do(string line)
-        {
-            var answer = actions.Apply(line);
-            Assert.False(answer.Failed, $"{line}: {answer.Text}");
-            return answer.Text;
-        }
+        using var stage = new Stage(model);
+        var (instrument, teacher, actions) = (stage.Instrument, stage.Teacher, stage.Actions);
+        var Do = stage.Do;
 
         float[] rows = [-3f, -1f, 1f];
         for (int i = 0; i < 3; i++)
@@ -244,17 +236,9 @@ public sealed class TeachingTests
         using var server = JackServer.Start();
         string scratch = Paths.NewScratch();
         using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
-        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
-        instrument.Start();
-        var allocator = new CursorAllocator();
-        using var teacher = new Teacher(instrument, allocator);
-        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
-        string Do(string line)
-        {
-            var answer = actions.Apply(line);
-            Assert.False(answer.Failed, $"{line}: {answer.Text}");
-            return answer.Text;
-        }
+        using var stage = new Stage(model);
+        var (instrument, teacher, actions) = (stage.Instrument, stage.Teacher, stage.Actions);
+        var Do = stage.Do;
         AudioFile.Write(Path.Combine(scratch, "a.wav"), Glide(330, 2.0, 1));
         Do($"fragment add {Path.Combine(scratch, "a.wav")}");
         Do("path 1 -9,1 0,-1 9,1");
@@ -303,13 +287,10 @@ public sealed class TeachingTests
     {
         using var server = JackServer.Start();
         using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
-        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
-        instrument.Start();
+        using var stage = new Stage(model);
+        var (instrument, teacher, actions) = (stage.Instrument, stage.Teacher, stage.Actions);
         var input = instrument.Input;
         Assert.True(input != null, instrument.InputProblem);
-        var allocator = new CursorAllocator();
-        using var teacher = new Teacher(instrument, allocator);
-        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
         using var player = new JackPlayer(server, 2, "terrain:in_0", "terrain:in_1");
         var sound = Glide(330, 1.5, 2).Channel(0).ToArray();
         var stereo = sound.SelectMany(sample => new[] { sample, sample }).ToArray();
@@ -356,11 +337,8 @@ public sealed class TeachingTests
         using var server = JackServer.Start();
         string scratch = Paths.NewScratch();
         using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
-        using var instrument = new LiveInstrument(model, DefaultTerrain.Load(), new LiveSettings { SampleRate = Rate });
-        instrument.Start();
-        var allocator = new CursorAllocator();
-        using var teacher = new Teacher(instrument, allocator);
-        var actions = new PlayActions(instrument.Synth.Cursors, allocator, teacher: teacher);
+        using var stage = new Stage(model);
+        var (instrument, teacher, actions) = (stage.Instrument, stage.Teacher, stage.Actions);
 
         string empty = Path.Combine(scratch, "empty.wav"), garbage = Path.Combine(scratch, "garbage.wav"), blip = Path.Combine(scratch, "blip.wav");
         AudioFile.Write(empty, new AudioBuffer(Rate, 1, 0));
