@@ -65,12 +65,12 @@ public sealed class TeachingInterfaceTests
             // From x -14.5 to 15.5: longer than the fragment's 27.6, so the pen stops at its length.
             int row = grid.Row(rows[fragment - 1]);
             var cells = Enumerable.Range(grid.Column(-14.5f), grid.Column(15.5f) - grid.Column(-14.5f) + 1).Select(column => (column, row)).ToArray();
-            if (fragment == 3) beforeLast = Json(teacher.Lesson);
+            if (fragment == 3) beforeLast = TeachingTests.Json(teacher.Lesson.ToDataset(8));
             ui.Drag(cells);
             Finish(ui);
             Assert.Equal(LatentTerrain.Tui.PathState.Complete, teacher.Lesson.PathState(fragment));
         }
-        string drawn = Json(teacher.Lesson);
+        string drawn = TeachingTests.Json(teacher.Lesson.ToDataset(8));
         string mapBefore = MapCells(ui);
 
         ui.Press(new Key('t'));
@@ -96,10 +96,10 @@ public sealed class TeachingInterfaceTests
 
         ui.Press(new Key('u'));
         Finish(ui);
-        Assert.Equal(beforeLast, Json(teacher.Lesson));
+        Assert.Equal(beforeLast, TeachingTests.Json(teacher.Lesson.ToDataset(8)));
         ui.Press(new Key('U'));
         Finish(ui);
-        Assert.Equal(drawn, Json(teacher.Lesson));
+        Assert.Equal(drawn, TeachingTests.Json(teacher.Lesson.ToDataset(8)));
     }
 
     private static void Finish(InterfaceHarness ui)
@@ -116,12 +116,5 @@ public sealed class TeachingInterfaceTests
             for (int column = 0; column < grid.Columns; column++)
                 text.Append(ui.CellAt(column, row).Attribute?.ToString());
         return text.ToString();
-    }
-
-    private static string Json(Lesson lesson)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream)) NativeDatasetFormat.Write(writer, lesson.ToDataset(8));
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }

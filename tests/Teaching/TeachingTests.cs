@@ -456,7 +456,7 @@ public sealed class TeachingTests
         throw new InvalidOperationException($"no cursor at ({x}, {y})");
     }
 
-    private static string Json(TerrainDataset dataset)
+    internal static string Json(TerrainDataset dataset)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream)) NativeDatasetFormat.Write(writer, dataset);
