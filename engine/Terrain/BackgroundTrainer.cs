@@ -58,6 +58,28 @@ public sealed class BackgroundTrainer : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "terrain trainer", Priority = ThreadPriority.BelowNormal };
     }
 
+    private TaskCompletionSource<(TerrainNetwork, TrainerState)>? _snapshotRequest;
+
+    /// <summary>
+    /// The trainer's weights and state between two of its steps (what a session saves), taken by the
+    /// trainer's thread at its next step, or here when the run is over; any thread.
+    /// </summary>
+    public (TerrainNetwork Network, TrainerState State) Snapshot()
+    {
+        var request = new TaskCompletionSource<(TerrainNetwork, TrainerState)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _snapshotRequest, request);
+        // A run that has ended (or never started) takes no more steps: its trainer is still.
+        while (!request.Task.Wait(10))
+            if (!_thread.IsAlive && Interlocked.Exchange(ref _snapshotRequest, null) is { } unserved)
+                unserved.TrySetResult((_trainer.Network.Clone(), _trainer.State));
+        return request.Task.Result;
+    }
+
+    private void ServeSnapshot()
+    {
+        if (Interlocked.Exchange(ref _snapshotRequest, null) is { } request) request.TrySetResult((_trainer.Network.Clone(), _trainer.State));
+    }
+
     /// <summary>Trains on these pairs from the next epoch on (what the performer taught meanwhile); any thread.</summary>
     public void Teach(TrainingPairs data) => Volatile.Write(ref _newData, data);
 
@@ -95,6 +117,7 @@ public sealed class BackgroundTrainer : IDisposable
 
         bool AfterStep(float stepLoss)
         {
+            ServeSnapshot();
             float rate = Interlocked.Exchange(ref _newLearningRate, float.NaN);
             if (!float.IsNaN(rate)) _trainer.LearningRate = rate;
             if (!float.IsFinite(stepLoss) || _cancel.IsCancellationRequested) return false;
@@ -145,6 +168,10 @@ public sealed class BackgroundTrainer : IDisposable
         catch (Exception e)
         {
             Report(TrainingState.Failed, loss, recoveries, clock, e.Message);
+        }
+        finally
+        {
+            ServeSnapshot();
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class TerrainTrainer
     private float[] _batchCoordinates, _batchTargets;
     private int[] _order;
     private readonly Random _random;
+    private long _draws;
     private int _adamStep;
 
     public TrainingOptions Options { get; }
@@ -39,6 +40,31 @@ public sealed class TerrainTrainer
         _random = new Random(options.Seed);
         (_data, _pass, _batchCoordinates, _batchTargets, _order) = Prepare(data);
     }
+
+    /// <summary>
+    /// A trainer that goes on exactly where one whose <see cref="State"/> this is stopped: on the same
+    /// weights (<paramref name="network"/>) and pairs, its next step is the one that trainer would have
+    /// taken. Pairs of another count start the shuffling from the identity order, as after
+    /// <see cref="ReplaceData"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state is for a network of another size.</exception>
+    public static TerrainTrainer Resume(TerrainNetwork network, TrainingPairs data, TrainingOptions options, TrainerState state)
+    {
+        var trainer = new TerrainTrainer(network, data, options with { Seed = state.Seed });
+        if (state.Moment1.Length != trainer._moment1.Length || state.Moment2.Length != trainer._moment2.Length)
+            throw new ArgumentException($"the optimiser's state holds {state.Moment1.Length} moments, the terrain {trainer._moment1.Length} weights");
+        state.Moment1.CopyTo(trainer._moment1, 0);
+        state.Moment2.CopyTo(trainer._moment2, 0);
+        (trainer._adamStep, trainer.Step, trainer.Epoch, trainer.LearningRate) = (state.AdamStep, state.Step, state.Epoch, state.LearningRate);
+        // System.Random keeps no state to save; one seeded draws the same numbers again, one per Next.
+        for (long i = 0; i < state.Draws; i++) trainer._random.Next();
+        trainer._draws = state.Draws;
+        if (state.Order.Length == trainer._order.Length) state.Order.CopyTo(trainer._order, 0);
+        return trainer;
+    }
+
+    /// <summary>What the next step depends on besides the weights and the pairs (copied: take it between steps).</summary>
+    public TrainerState State => new((float[])_moment1.Clone(), (float[])_moment2.Clone(), _adamStep, Step, Epoch, LearningRate, Options.Seed, _draws, (int[])_order.Clone());
 
     /// <summary>
     /// Trains on other pairs from the next epoch on, keeping the weights, Adam's moments and the
@@ -127,6 +153,7 @@ public sealed class TerrainTrainer
         for (int i = _order.Length - 1; i > 0; i--)
         {
             int j = _random.Next(i + 1);
+            _draws++;
             (_order[i], _order[j]) = (_order[j], _order[i]);
         }
     }
@@ -164,3 +191,9 @@ public sealed class TerrainTrainer
         }
     }
 }
+
+/// <summary>
+/// A trainer's state beside its weights: Adam's moments and step count, its step and epoch counts,
+/// the learning rate, and the shuffling (the seed, the numbers drawn so far, the order they made).
+/// </summary>
+public sealed record TrainerState(float[] Moment1, float[] Moment2, int AdamStep, int Step, int Epoch, float LearningRate, int Seed, long Draws, int[] Order);
