@@ -28,6 +28,10 @@ public sealed class TerrainInterface(IInstrumentView instrument, IPerformer perf
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(40);
 
     private readonly TerrainInterfaceOptions _options = options ?? new TerrainInterfaceOptions();
+    private TerrainInterfaceOptions _view = options ?? new TerrainInterfaceOptions();
+
+    /// <summary>The map's view as the performer left it (bounds, channel, colour): what a session keeps. Any thread.</summary>
+    public TerrainInterfaceOptions View => Volatile.Read(ref _view);
 
     /// <summary>Runs until Ctrl+Q, the <c>quit</c> action or <paramref name="cancel"/>; restores the terminal on the way out.</summary>
     public void Run(CancellationToken cancel)
@@ -36,6 +40,12 @@ public sealed class TerrainInterface(IInstrumentView instrument, IPerformer perf
         app.Init();
         using var terminal = new TerminalCells();
         using var screen = CreateScreen(app, instrument, performer, _options, terminal);
+        screen.Map.ViewChanged += () => Volatile.Write(ref _view, _options with
+        {
+            Bounds = screen.Map.Bounds,
+            Channel = screen.Map.Style.Channel,
+            Colour = screen.Map.Style.Format == Engine.Maps.PixelFormat.Rgb8,
+        });
         app.AddTimeout(TickInterval, () =>
         {
             if (cancel.IsCancellationRequested) screen.RequestQuit();

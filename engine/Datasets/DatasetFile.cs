@@ -51,6 +51,13 @@ public static class DatasetFile
     /// <summary>Writes the instrument's format, replacing <paramref name="path"/> atomically.</summary>
     public static void Save(TerrainDataset dataset, string path) => Write(path, writer => NativeDatasetFormat.Write(writer, dataset));
 
+    /// <summary>Writes the instrument's format to <paramref name="stream"/> (a session's version being written).</summary>
+    public static void Write(TerrainDataset dataset, Stream stream)
+    {
+        using var writer = new Utf8JsonWriter(stream, Indented);
+        NativeDatasetFormat.Write(writer, dataset);
+    }
+
     /// <summary>
     /// Writes a dictionary that the reference's nn.terrain~ can train on (and nn.terrain.gui can
     /// redraw, for 2-D datasets), replacing <paramref name="path"/> atomically.

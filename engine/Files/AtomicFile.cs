@@ -27,6 +27,8 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, target, overwrite: true);
+            // And the new name on the disk too, or a power cut could bring the old file back.
+            Durable.FlushFolder(folder);
         }
         catch
         {

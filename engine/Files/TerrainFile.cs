@@ -26,13 +26,9 @@ public static class TerrainFile
     /// </summary>
     public static void Save(TerrainNetwork network, string path)
     {
-        var tensors = network.ToTensors();
-        foreach (var tensor in tensors)
-            if (!tensor.Data.All(float.IsFinite))
-                throw new TerrainFileException(path, $"not saved: tensor '{tensor.Name}' contains NaN or infinity (did training diverge?)");
         try
         {
-            AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, Metadata(network.Config)));
+            AtomicFile.Write(path, stream => Write(network, stream, path));
         }
         catch (DirectoryNotFoundException e)
         {
@@ -42,6 +38,16 @@ public static class TerrainFile
         {
             throw new TerrainFileException(path, $"cannot write: {e.Message}", e);
         }
+    }
+
+    /// <summary>Writes the terrain's safetensors to <paramref name="stream"/> (a session's version being written); refuses NaN or infinite weights as <see cref="Save"/> does.</summary>
+    public static void Write(TerrainNetwork network, Stream stream, string path = "terrain")
+    {
+        var tensors = network.ToTensors();
+        foreach (var tensor in tensors)
+            if (!tensor.Data.All(float.IsFinite))
+                throw new TerrainFileException(path, $"not saved: tensor '{tensor.Name}' contains NaN or infinity (did training diverge?)");
+        SafeTensors.Write(stream, tensors, Metadata(network.Config));
     }
 
     /// <summary>

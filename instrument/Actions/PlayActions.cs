@@ -34,8 +34,9 @@ public readonly record struct ActionAnswer(bool Failed, string Text, bool Quiet 
 /// <param name="teacher">Fragments, paths, points, training, playback and export; null where only playing is offered.</param>
 /// <param name="quit">Stops the instrument.</param>
 /// <param name="learn">MIDI learn (`learn ACTION`, `forget ACTION`, `bindings`); null where no controllers are open.</param>
+/// <param name="sessions">`save [DIR]` and `open DIR`; null where nothing is kept.</param>
 public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Func<string, string>? switchModel = null, Action? quit = null,
-    Teacher? teacher = null, MidiLearn? learn = null)
+    Teacher? teacher = null, MidiLearn? learn = null, Sessions.SessionKeeper? sessions = null)
     : IPerformer
 {
     public const int Fingers = CursorBoard.Capacity;
@@ -55,6 +56,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
     public string Vocabulary => $"FINGER X Y PRESSURE (finger 0..{Fingers - 1}, pressure 0..1){(switchModel != null ? ", model NAME" : "")}"
         + (teacher != null ? ", fragment add PATH|record|stop|capture SECONDS, path N X,Y X,Y ..., point X Y cursor C|fragment N SECONDS|input|latent V ..., move point N X Y, nudge point N DIM DELTA, delete fragment|path|point N, density D, undo, redo, train [EPOCHS], stop, wait, lr up|down|RATE, reset [seed=N sigma=S width=W depth=D activation=A], play path N [loop]|fragment N|stop, store N [X Y], recall N [PRESSURE], export terrain|dataset FILE" : "")
         + (learn != null ? ", learn ACTION, forget ACTION, bindings" : "")
+        + (sessions != null ? ", save [DIR], open DIR" : "")
         + ", help or quit (docs/actions.md)";
 
     /// <summary><c>quit</c> was asked.</summary>
@@ -97,6 +99,10 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
                     return learn.Forget(Rest(line, 1));
                 case "bindings" when learn != null:
                     return learn.Describe();
+                case "save" when sessions != null:
+                    return ActionAnswer.Done(sessions.Save(fields.Length > 1 ? Rest(line, 1) : null));
+                case "open" when sessions != null && fields.Length > 1:
+                    return ActionAnswer.Done(sessions.Open(Rest(line, 1)));
             }
             if (teacher != null && Teach(teacher, line, fields) is { } answer) return ActionAnswer.Done(answer);
         }
@@ -132,7 +138,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
 
     /// <summary>The first words of every action (for `learn`, which binds a control to one).</summary>
     private static readonly HashSet<string> Verbs =
-        ["model", "store", "recall", "fragment", "path", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export"];
+        ["model", "store", "recall", "fragment", "path", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export", "save"];
 
     /// <summary>The teaching actions; null for a line that is none of them.</summary>
     private static string? Teach(Teacher teacher, string line, string[] f)

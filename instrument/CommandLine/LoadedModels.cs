@@ -12,6 +12,8 @@ namespace LatentTerrain.Instrument.CommandLine;
 internal sealed class LoadedModels : IDisposable
 {
     private readonly Dictionary<string, IAutoencoder> _opened = [];
+    private readonly Dictionary<string, string> _hashes = [];
+    private readonly IReadOnlyList<string> _firstAttributes;
     private readonly object _lock = new();
     private readonly int _sampleRate, _frames;
 
@@ -21,6 +23,7 @@ internal sealed class LoadedModels : IDisposable
     {
         _sampleRate = sampleRate;
         _frames = frames;
+        _firstAttributes = attributes ?? [];
         First = Open(name ?? Models.BuiltIn, attributes);
         _opened[Key(name ?? Models.BuiltIn)] = First;
     }
@@ -57,6 +60,26 @@ internal sealed class LoadedModels : IDisposable
             string resampled = model.SampleRate == _sampleRate ? "" : $", resampled live from {model.SampleRate} Hz";
             return $"now playing {model.Name} (latent {model.LatentSize}, frame {model.Ratio}{resampled})";
         }
+    }
+
+    /// <summary>What a session records of the model playing: its file (none for the built-in codec), the file's SHA-256, its attributes.</summary>
+    public Sessions.ModelEntry Describe(IAutoencoder playing)
+    {
+        lock (_lock)
+        {
+            string key = _opened.FirstOrDefault(entry => ReferenceEquals(entry.Value, playing)).Key ?? Models.BuiltIn;
+            var attributes = ReferenceEquals(playing, First) ? _firstAttributes : [];
+            if (key == Models.BuiltIn) return new Sessions.ModelEntry(playing.Name, null, null, attributes);
+            if (!_hashes.TryGetValue(key, out string? hash)) _hashes[key] = hash = HashOf(key);
+            return new Sessions.ModelEntry(playing.Name, key, hash, attributes);
+        }
+    }
+
+    /// <summary>A model file's SHA-256 (a session notices the file changed since).</summary>
+    public static string HashOf(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
     }
 
     private IAutoencoder Open(string name, IReadOnlyList<string>? attributes) =>

@@ -7,7 +7,9 @@ using LatentTerrain.Engine.Rendering;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Instrument.Actions;
 using LatentTerrain.Instrument.Live;
+using LatentTerrain.Instrument.Sessions;
 using LatentTerrain.Instrument.Teaching;
+using LatentTerrain.Models;
 using LatentTerrain.Tui;
 using LatentTerrain.Mappings;
 using Spectre.Console;
@@ -34,6 +36,48 @@ internal static class PlayCommand
         }
     }
 
+    /// <summary>The session to play: the one named (opened, or new when it does not exist), else the last one, else a new untitled one.</summary>
+    private static (SessionFolder Folder, OpenedSession? Opened, List<string> LeftOut) OpenSession(string? named)
+    {
+        var (folder, isNew) = named != null ? (new SessionFolder(named), !new SessionFolder(named).Exists) : SessionKeeper.LastOrNew();
+        if (isNew) return (folder, null, []);
+        try
+        {
+            var opened = folder.Open();
+            return (folder, opened, [.. opened.LeftOut]);
+        }
+        catch (Exception e) when (e is SessionException or TerrainFileException or IOException)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>The model file a session was made with: it must be there; a file changed since is said (and holds autosave).</summary>
+    private static string? SessionModel(SessionFolder folder, SessionContents? kept, List<string> leftOut)
+    {
+        if (kept?.Model is not { Path: string path } model) return null;
+        if (!File.Exists(path))
+            throw new UsageException($"{folder.Path}: the model it was made with, {path}, is missing: give --model to play its terrain with another of {kept.Teaching.Network.Config.LatentSize} latents");
+        if (model.Sha256 != null && LoadedModels.HashOf(path) != model.Sha256)
+            leftOut.Add($"the model {path} has changed since the session was saved (its SHA-256 differs): the terrain may sound otherwise");
+        return path;
+    }
+
+    /// <summary>`open DIR` while playing: its model crossfaded in (or the open refused), its teaching and bindings taken.</summary>
+    private static void OpenWhilePlaying(SessionContents contents, LoadedModels models, LiveInstrument instrument, Teacher teacher, MidiLearn learn)
+    {
+        try
+        {
+            models.Switch(contents.Model.Path ?? Models.BuiltIn, instrument);
+        }
+        catch (Exception e) when (e is ModelException or ArgumentException)
+        {
+            throw new RefusedException($"its model: {e.Message}");
+        }
+        teacher.Restore(contents.Teaching);
+        learn.Import(contents.Settings.Bindings);
+    }
+
     public static Command Create(IAnsiConsole ansi)
     {
         var console = ansi.Profile.Out.Writer;
@@ -56,9 +100,10 @@ internal static class PlayCommand
         var headless = new Option<bool>("--headless") { Description = "no terminal interface: a status line, actions from standard input (also when standard input or output is not a terminal)" };
         var mapping = new Option<string[]>("--mapping") { Description = "mapping profile (JSON) for the MIDI inputs: FILE for all, or PORT=FILE for the ports whose name contains PORT; repeatable [default: each device's built-in profile]" };
 
-        var command = new Command("play", "Play the instrument live: the terminal interface (the map, the mouse and keys, `:` for actions), played by MIDI controllers too; with --headless, a status line and actions from standard input (`FINGER X Y PRESSURE`, `model NAME`, `quit`).")
+        var session = new Argument<string?>("SESSION") { Description = "the session folder to play: opened, or made when it does not exist [default: the last session played, else a new one in $XDG_DATA_HOME/latent-terrain]", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("play", "Play the instrument live: the terminal interface (the map, the mouse and keys, `:` for actions), played by MIDI controllers too; with --headless, a status line and actions from standard input (docs/actions.md). What you make is kept in the session, autosaved.")
         {
-            device, inputDevice, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
+            session, device, inputDevice, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -79,7 +124,11 @@ internal static class PlayCommand
             if (length is not null and (<= 0 or > 86400)) throw new UsageException($"--seconds {length}: must be more than 0 and at most 86400");
             var performance = result.GetValue(gesture) is string gesturePath ? GestureFile.Load(Options.ExistingFile(result, gesture)) : null;
             string? recordPath = result.GetValue(record) is string r ? Options.OutputFile(result, record) : null;
-            var network = result.GetValue(terrain) is string ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
+            var (folder, opened, leftOut) = OpenSession(result.GetValue(session));
+            var kept = opened?.Contents;
+            string? modelName = result.GetValue(model) ?? SessionModel(folder, kept, leftOut);
+            var attributes = result.GetValue(attribute) is { Length: > 0 } given ? given : kept?.Model.Attributes.ToArray();
+            var network = result.GetValue(terrain) is string ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : kept?.Teaching.Network ?? DefaultTerrain.Load();
             var dataset = result.GetValue(train) is string ? DatasetFile.Load(Options.ExistingFile(result, train)) : null;
             string[] midiPorts = result.GetValue(midi) ?? [];
             bool noMidi = midiPorts.Any(port => port.Equals("none", StringComparison.OrdinalIgnoreCase));
@@ -87,13 +136,16 @@ internal static class PlayCommand
 
             // The interface opens wherever a person sits at a terminal; scripts and tests get the line status.
             bool onScreen = !result.GetValue(headless) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
-            int rate = askedRate ?? DeviceRate(result.GetValue(device), onScreen);
+            string? outputDevice = result.GetValue(device) ?? kept?.Settings.Device;
+            int rate = askedRate ?? DeviceRate(outputDevice, onScreen);
             var events = onScreen ? new EventLog() : null;
             TextWriter messages = events ?? result.InvocationConfiguration.Error;
             // Declared before the instrument, so disposed after it: no model is freed while the synth may play it.
-            using var models = new LoadedModels(result.GetValue(model), rate, period, result.GetValue(attribute));
+            using var models = new LoadedModels(modelName, rate, period, attributes);
             var autoencoder = models.First;
-            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = result.GetValue(device), InputDevice = result.GetValue(inputDevice), SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 },
+            if (network.Config.LatentSize != autoencoder.LatentSize)
+                throw new UsageException($"{(kept != null && result.GetValue(terrain) == null ? folder.Path : "--terrain")}: the terrain makes {network.Config.LatentSize} latents but {autoencoder.Name} takes {autoencoder.LatentSize}");
+            using var instrument = new LiveInstrument(autoencoder, network, new LiveSettings { Device = outputDevice, InputDevice = result.GetValue(inputDevice) ?? kept?.Settings.Input, SampleRate = rate, Frames = period, AheadBlocks = queued, LeadSeconds = leadMs / 1000 },
                 recordPath, withoutDevice: onScreen);
             instrument.Start();
             string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";
@@ -103,16 +155,32 @@ internal static class PlayCommand
             if (instrument.HasOutput)
                 (events ?? console).WriteLine(instrument.Input is { } heard ? $"listening to {heard.Name} ({heard.Channels} channel{(heard.Channels == 1 ? "" : "s")}): fragment record, point X Y input" : instrument.InputProblem);
 
+            (events ?? console).WriteLine(kept != null
+                ? $"session {folder.Path} (version {opened!.Version}): {kept.Teaching.Lesson.Fragments.Count} fragments, {kept.Teaching.Lesson.Paths.Count} paths, {kept.Teaching.Lesson.Points.Count} points"
+                : $"new session {folder.Path}");
+
             // Bound controls perform through the actions, which take their cursors from the controllers' allocator: made below.
             PlayActions? actions = null;
             Teacher? teacher = null;
             using var learn = new MidiLearn(line => actions?.Apply(line).Text ?? "not ready yet", messages);
+            string[] mappings = result.GetValue(mapping) is { Length: > 0 } chosen ? chosen : kept?.Settings.Mappings.ToArray() ?? [];
+            if (kept != null)
+            {
+                try
+                {
+                    learn.Import(kept.Settings.Bindings);
+                }
+                catch (ArgumentException e)
+                {
+                    leftOut.Add($"MIDI bindings: {e.Message}");
+                }
+            }
             // Disposed however the command ends (Ctrl-C cancels the token and the loops below end): every touch released, Launchpads back in live mode.
             using var controllers = noMidi ? null : new LiveControllers(instrument.Synth.Cursors, instrument.Terrain,
-                new LiveControllerSettings { Ports = midiPorts, Mappings = result.GetValue(mapping) ?? [] }, messages,
+                new LiveControllerSettings { Ports = midiPorts, Mappings = mappings }, messages,
                 mayOpenJack: () => !(instrument.HasOutput && instrument.Output.HoldsDeadJackClient), learn: learn,
                 storedPositions: () => teacher?.StoredNumbers ?? []);
-            foreach (var opened in controllers?.Inputs ?? []) (events ?? console).WriteLine(opened);
+            foreach (var input in controllers?.Inputs ?? []) (events ?? console).WriteLine(input);
             Func<bool> mayOpenJack = () => controllers?.HoldsDeadJackClients != true;
 
             if (performance != null) instrument.Play(performance);
@@ -124,6 +192,22 @@ internal static class PlayCommand
             // Every cursor the performer plays takes its slot from the allocator the controllers share.
             var allocator = controllers?.Allocator ?? new CursorAllocator();
             using var teaching = teacher = new Teacher(instrument, allocator);
+            if (kept != null) teacher.Restore(kept.Teaching);
+            foreach (string left in leftOut) messages.WriteLine($"terrain: {left}");
+            TerrainInterface? screen = null;
+            var view = kept?.Settings.View ?? new ViewEntry();
+            SessionSettings Settings()
+            {
+                var shown = screen?.View;
+                return new SessionSettings
+                {
+                    Mappings = mappings, Device = outputDevice, Input = result.GetValue(inputDevice) ?? kept?.Settings.Input, SampleRate = askedRate, Frames = period,
+                    Ahead = queued, LeadMilliseconds = leadMs, Bindings = learn.Bindings,
+                    View = shown == null ? view : new ViewEntry { XMin = shown.Bounds.XMin, XMax = shown.Bounds.XMax, YMin = shown.Bounds.YMin, YMax = shown.Bounds.YMax, Channel = shown.Channel, Colour = shown.Colour },
+                };
+            }
+            using var sessions = new SessionKeeper(folder, teacher, () => (models.Describe(instrument.Synth.Model), Settings()),
+                contents => OpenWhilePlaying(contents, models, instrument, teacher, learn), messages, held: leftOut.Count > 0);
             if (dataset != null)
             {
                 try
@@ -138,7 +222,7 @@ internal static class PlayCommand
             }
             actions = new PlayActions(instrument.Synth.Cursors, allocator,
                 name => models.Switch(name, instrument),
-                quit: stop.Cancel, teacher: teacher, learn: learn);
+                quit: stop.Cancel, teacher: teacher, learn: learn, sessions: sessions);
             if (onScreen)
             {
                 // The control thread: the output looked after, the run ended when its time is up.
@@ -151,10 +235,14 @@ internal static class PlayCommand
                     }
                 }) { IsBackground = true, Name = "output keeper" };
                 keeper.Start();
-                var view = new LiveView(instrument, () => controllers, events!, teacher);
+                var live = new LiveView(instrument, () => controllers, events!, teacher);
                 var cost = InterfaceCost.Begin();
+                screen = new TerrainInterface(live, actions, new TerrainInterfaceOptions
+                {
+                    Bounds = new Engine.Maps.PlaneBounds(view.XMin, view.XMax, view.YMin, view.YMax), Channel = view.Channel, Colour = view.Colour,
+                });
                 using (StandardErrorLog.Open())
-                    new TerrainInterface(view, actions).Run(stop.Token);
+                    screen.Run(stop.Token);
                 interfaceLine = cost.End();
                 stop.Cancel();
                 keeper.Join();

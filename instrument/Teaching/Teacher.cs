@@ -17,6 +17,10 @@ using LatentTerrain.Tui;
 
 namespace LatentTerrain.Instrument.Teaching;
 
+/// <summary>What a session keeps of the teaching (see <see cref="Teacher.Snapshot"/>).</summary>
+/// <param name="NextFragment">The number the next fragment gets: numbers are never reused.</param>
+public sealed record TeachingState(Lesson Lesson, IReadOnlyList<StoredPosition> Positions, float LearningRate, TerrainNetwork Network, TrainerState? Trainer, int NextFragment);
+
 /// <summary>An action that cannot be done as asked: the one line that says why. Nothing was changed.</summary>
 public sealed class RefusedException(string message) : Exception(message);
 
@@ -607,6 +611,79 @@ public sealed class Teacher : IDisposable
         {
             // The file writers name the file and what went wrong.
             throw new RefusedException($"export: {e.Message}");
+        }
+    }
+
+    // Sessions.
+
+    /// <summary>
+    /// Everything taught as it is now, for a session to keep: the lesson, the stored positions, the
+    /// learning rate, the terrain and, when one was trained, the trainer's state beside it (taken
+    /// between two of its steps, so the two go together).
+    /// </summary>
+    public TeachingState Snapshot()
+    {
+        BackgroundTrainer? run;
+        TerrainTrainer? trainer;
+        TeachingState state;
+        lock (_gate)
+        {
+            (run, trainer) = (_run, _trainer);
+            state = new TeachingState(_lesson, [.. _positions.Values], _learningRate, null!, null, _nextFragment);
+        }
+        // The run may be this trainer's, or one that ended and left it still.
+        var (network, trained) = run != null && trainer != null ? run.Snapshot()
+            : trainer != null ? (trainer.Network.Clone(), trainer.State)
+            : (Lease(), (TrainerState?)null);
+        return state with { Network = network, Trainer = trained };
+
+        TerrainNetwork Lease()
+        {
+            using var lease = _instrument.Terrain.Acquire();
+            return lease.Network.Clone();
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="state"/> what is taught and played (a session opened): training stops,
+    /// the terrain is replaced, the trainer resumes its saved state on the next `train`, and what
+    /// was undoable before is forgotten.
+    /// </summary>
+    public void Restore(TeachingState state)
+    {
+        if (state.Network.Config.LatentSize != LatentSize)
+            throw new RefusedException($"the terrain makes {state.Network.Config.LatentSize} latents but {_instrument.Synth.Model.Name} takes {LatentSize}");
+        lock (_gate)
+        {
+            StopPlayback();
+            Replace(state.Network);
+            if (state.Trainer != null && state.Lesson.HasExamples)
+                _trainer = TerrainTrainer.Resume(state.Network, state.Lesson.ToDataset(LatentSize).ToPairs(), _options, state.Trainer);
+            _learningRate = state.LearningRate;
+            _positions = ImmutableSortedDictionary.CreateRange(state.Positions.Select(p => KeyValuePair.Create(p.Number, p)));
+            Volatile.Write(ref _storedNumbers, [.. _positions.Keys]);
+            _nextFragment = Math.Max(state.NextFragment, state.Lesson.Fragments.IsEmpty ? 1 : state.Lesson.Fragments.Keys.Max() + 1);
+            _undo.Clear();
+            _redo.Clear();
+            Apply(state.Lesson);
+        }
+    }
+
+    /// <summary>Counts every change of what a session keeps (an edit, a training step published, a position stored): the autosaver compares it.</summary>
+    public long Changes
+    {
+        get
+        {
+            lock (_gate) return _version + (_run?.Progress.Step ?? 0) * 0x1_0000_0000L;
+        }
+    }
+
+    /// <summary>Whether a training runs now (an autosave then comes every few seconds).</summary>
+    public bool Training
+    {
+        get
+        {
+            lock (_gate) return _run?.Progress.State is TrainingState.Training or TrainingState.Idle;
         }
     }
 

@@ -43,7 +43,10 @@ public static class TestProgram
     /// Starts the instrument's own program and leaves it running: the test types into it, waits for
     /// what it prints, and ends it (<see cref="RunningTerrain"/>).
     /// </summary>
-    public static RunningTerrain StartTerrain(params string[] arguments)
+    public static RunningTerrain StartTerrain(params string[] arguments) => StartTerrainWithSessionsIn(Paths.NewScratch(), arguments);
+
+    /// <summary>As <see cref="StartTerrain(string[])"/>, with the sessions of <paramref name="dataHome"/> (`terrain play` alone opens the last one there).</summary>
+    public static RunningTerrain StartTerrainWithSessionsIn(string dataHome, params string[] arguments)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -54,6 +57,7 @@ public static class TestProgram
         };
         foreach (string argument in new[] { "exec", Terrain }.Concat(arguments))
             start.ArgumentList.Add(argument);
+        start.Environment["XDG_DATA_HOME"] = dataHome;
         return new RunningTerrain(Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet"));
     }
 
@@ -75,6 +79,8 @@ public static class TestProgram
         };
         foreach (string argument in new[] { "exec", assembly }.Concat(arguments))
             start.ArgumentList.Add(argument);
+        // Each run its own sessions: one run's teaching is never the next one's "last session".
+        start.Environment["XDG_DATA_HOME"] = Paths.NewScratch();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
         if (standardInput is var (text, endAfter))
         {
