@@ -12,7 +12,7 @@ internal static class MapCommand
     public static Command Create(IAnsiConsole console)
     {
         var bounds = PlaneBounds.Default;
-        var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file (ours, or the reference's .pt)", Required = true };
+        var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file (ours, or the reference's .pt), or a session folder", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "PNG file to write", Required = true };
         var size = new Option<string>("--size") { Description = "pixels: N for N x N, or WxH", DefaultValueFactory = _ => "256" };
         var channel = new Option<int>("--channel", "-c") { Description = "latent channel drawn (colour: brightness; the next three are red, green, blue)", DefaultValueFactory = _ => 0 };
@@ -34,7 +34,6 @@ internal static class MapCommand
         };
         command.SetAction(result =>
         {
-            string terrainPath = Options.ExistingFile(result, terrain);
             string outputPath = Options.OutputFile(result, output);
             var (width, height) = Size(result.GetRequiredValue(size));
             var style = new MapStyle
@@ -44,13 +43,13 @@ internal static class MapCommand
                 Range = Range(result.GetRequiredValue(range)),
             };
             var rectangle = Options.Numbers(result.GetRequiredValue(area), 4, "--bounds");
-            var network = TerrainFile.Load(terrainPath);
+            var network = Options.Terrain(result, terrain);
 
             var clock = Stopwatch.StartNew();
             var map = new TerrainMap(network.Config, width, height) { Bounds = new PlaneBounds(rectangle[0], rectangle[1], rectangle[2], rectangle[3]) };
             var image = map.Render(network, style);
             PngWriter.Write(image, outputPath);
-            console.MarkupLineInterpolated($"{width} x {height} map of {terrainPath} ({(style.Format == PixelFormat.Rgb8 ? $"channels {style.Channel}..{style.Channel + 3} in colour" : $"channel {style.Channel}")}) in {clock.Elapsed.TotalMilliseconds:F0} ms -> {outputPath}");
+            console.MarkupLineInterpolated($"{width} x {height} map of {result.GetRequiredValue(terrain)} ({(style.Format == PixelFormat.Rgb8 ? $"channels {style.Channel}..{style.Channel + 3} in colour" : $"channel {style.Channel}")}) in {clock.Elapsed.TotalMilliseconds:F0} ms -> {outputPath}");
             return 0;
         });
         return command;

@@ -13,6 +13,24 @@ internal static class Options
         return path;
     }
 
+    /// <summary>
+    /// The terrain <paramref name="option"/> names: a terrain file (ours, or the reference's .pt), or a
+    /// session folder, whose terrain it plays.
+    /// </summary>
+    public static Engine.Terrain.TerrainNetwork Terrain(ParseResult result, Option<string> option)
+    {
+        string path = result.GetRequiredValue(option);
+        if (!Directory.Exists(path)) return Engine.Files.TerrainFile.Load(ExistingFile(result, option));
+        try
+        {
+            return new Sessions.SessionFolder(path).Open().Contents.Teaching.Network;
+        }
+        catch (Exception e) when (e is Sessions.SessionException or IOException)
+        {
+            throw new UsageException($"{e.Message} ({option.Name})");
+        }
+    }
+
     /// <summary>Checks before any work is done that the output's folder exists, so a long run cannot fail at its end.</summary>
     public static string OutputFile(ParseResult result, Option<string> option)
     {

@@ -22,7 +22,7 @@ internal static class RenderCommand
         var midi = new Option<string>("--midi") { Description = "standard MIDI file (type 0 or 1) played through a controller's mapping, instead of --gesture" };
         var mapping = new Option<string>("--mapping") { Description = "mapping profile (JSON) for --midi [default: the built-in MPE keyboard profile when the file uses several channels, else the keyboard's]" };
         var output = new Option<string>("--out", "-o") { Description = "sound file to write (.wav 32-bit float, .flac, .aiff, .ogg)", Required = true };
-        var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file (ours or the reference's .pt) [default: the built-in terrain]" };
+        var terrain = new Option<string>("--terrain", "-t") { Description = "terrain file (ours or the reference's .pt), or a session folder [default: the built-in terrain]" };
         var model = Models.ModelOption();
         var attribute = Models.ModelAttributeOption();
         var modelRate = Models.ModelRateOption();
@@ -47,7 +47,7 @@ internal static class RenderCommand
             if (length is not null and (<= 0 or > 3600)) throw new UsageException($"--seconds {length}: must be more than 0 and at most 3600");
 
             var performance = fromGesture ? GestureFile.Load(inputPath) : MidiPerformance(inputPath, mappingPath);
-            var network = result.GetValue(terrain) is string terrainPath ? TerrainFile.Load(Options.ExistingFile(result, terrain)) : DefaultTerrain.Load();
+            var network = result.GetValue(terrain) is string terrainPath ? Options.Terrain(result, terrain) : DefaultTerrain.Load();
             using var autoencoder = Models.Open(result.GetValue(model), rate, Models.BuiltInFrame(OfflineRenderer.DefaultBlockFrames, rate),
                 result.GetValue(modelRate), result.GetValue(attribute));
 

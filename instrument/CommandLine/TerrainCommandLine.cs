@@ -33,6 +33,7 @@ public static class TerrainCommandLine
             MapCommand.Create(console),
             DefaultsCommand.Create(console),
             ModelCommand.Create(console),
+            SessionCommand.Create(console),
         };
         var parsed = root.Parse(args);
         // A mistyped option gets one line, not a screen of help (--help still shows it).
