@@ -100,10 +100,11 @@ internal static class PlayCommand
         var headless = new Option<bool>("--headless") { Description = "no terminal interface: a status line, actions from standard input (also when standard input or output is not a terminal)" };
         var mapping = new Option<string[]>("--mapping") { Description = "mapping profile (JSON) for the MIDI inputs: FILE for all, or PORT=FILE for the ports whose name contains PORT; repeatable [default: each device's built-in profile]" };
 
+        var autosave = new Option<double>("--autosave") { Description = "seconds between saves of the session while training (edits are saved a second after the last)", DefaultValueFactory = _ => SessionKeeper.DefaultWhileTraining.TotalSeconds };
         var session = new Argument<string?>("SESSION") { Description = "the session folder to play: opened, or made when it does not exist [default: the last session played, else a new one in $XDG_DATA_HOME/latent-terrain]", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("play", "Play the instrument live: the terminal interface (the map, the mouse and keys, `:` for actions), played by MIDI controllers too; with --headless, a status line and actions from standard input (docs/actions.md). What you make is kept in the session, autosaved.")
         {
-            session, device, inputDevice, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
+            session, autosave, device, inputDevice, frames, sampleRate, ahead, lead, terrain, model, attribute, gesture, record, seconds, train, epochs, midi, mapping, headless,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -120,6 +121,8 @@ internal static class PlayCommand
             if (queued is < 1 or > 8) throw new UsageException($"--ahead {queued}: must be 1..8 blocks");
             double? leadMs = result.GetValue(lead);
             if (leadMs is not null and not (>= 0 and <= 100)) throw new UsageException($"--lead {leadMs}: must be 0..100 ms");
+            double every = result.GetValue(autosave);
+            if (every is not (>= 0.05 and <= 3600)) throw new UsageException($"--autosave {every}: must be 0.05..3600 seconds");
             double? length = result.GetValue(seconds);
             if (length is not null and (<= 0 or > 86400)) throw new UsageException($"--seconds {length}: must be more than 0 and at most 86400");
             var performance = result.GetValue(gesture) is string gesturePath ? GestureFile.Load(Options.ExistingFile(result, gesture)) : null;
@@ -207,7 +210,7 @@ internal static class PlayCommand
                 };
             }
             using var sessions = new SessionKeeper(folder, teacher, () => (models.Describe(instrument.Synth.Model), Settings()),
-                contents => OpenWhilePlaying(contents, models, instrument, teacher, learn), messages, held: leftOut.Count > 0);
+                contents => OpenWhilePlaying(contents, models, instrument, teacher, learn), messages, held: leftOut.Count > 0, TimeSpan.FromSeconds(every));
             if (dataset != null)
             {
                 try

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LatentTerrain.Engine.Files;
 using LatentTerrain.Instrument.Sessions;
+using LatentTerrain.Models;
 using Spectre.Console;
 
 namespace LatentTerrain.Instrument.CommandLine;
@@ -47,19 +48,24 @@ internal static class SessionCommand
     }
 
     /// <summary>The model file missing or changed since, or of another latent size than the terrain.</summary>
-    private static IEnumerable<string> ModelProblems(SessionContents contents)
+    private static List<string> ModelProblems(SessionContents contents)
     {
-        if (contents.Model.Path is not string path) yield break;
-        if (!File.Exists(path))
+        string? path = contents.Model.Path;
+        if (path != null && !File.Exists(path)) return [$"the model it was made with, {path}, is missing"];
+        var problems = new List<string>();
+        if (path != null && contents.Model.Sha256 != null && LoadedModels.HashOf(path) != contents.Model.Sha256)
+            problems.Add($"the model {path} has changed since the session was saved (its SHA-256 differs)");
+        try
         {
-            yield return $"the model it was made with, {path}, is missing";
-            yield break;
+            using var model = Models.Open(path ?? Models.BuiltIn, null, attributes: contents.Model.Attributes);
+            if (model.LatentSize != contents.Teaching.Network.Config.LatentSize)
+                problems.Add($"its terrain makes {contents.Teaching.Network.Config.LatentSize} latents but {model.Name} takes {model.LatentSize}");
         }
-        if (contents.Model.Sha256 != null && LoadedModels.HashOf(path) != contents.Model.Sha256)
-            yield return $"the model {path} has changed since the session was saved (its SHA-256 differs)";
-        using var model = Models.Open(path, null, attributes: contents.Model.Attributes);
-        if (model.LatentSize != contents.Teaching.Network.Config.LatentSize)
-            yield return $"its terrain makes {contents.Teaching.Network.Config.LatentSize} latents but {path} takes {model.LatentSize}";
+        catch (ModelException e)
+        {
+            problems.Add($"its model cannot be opened: {e.Message}");
+        }
+        return problems;
     }
 
     private static void Show(TextWriter console, SessionFolder session, OpenedSession opened)

@@ -15,13 +15,14 @@ namespace LatentTerrain.Instrument.Sessions;
 /// <param name="open">Plays an opened session's model and bindings (or throws saying why not): for `open DIR`.</param>
 public sealed class SessionKeeper : IDisposable
 {
-    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1), WhileTraining = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1), DefaultWhileTraining = TimeSpan.FromSeconds(5);
     private const string LastSessionFile = "last-session";
 
     private readonly Teacher _teacher;
     private readonly Func<(ModelEntry Model, SessionSettings Settings)> _describe;
     private readonly Action<SessionContents> _open;
     private readonly TextWriter _messages;
+    private readonly TimeSpan _whileTraining;
     private readonly Lock _gate = new();
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stopping = new();
@@ -30,9 +31,12 @@ public sealed class SessionKeeper : IDisposable
     private (long Changes, string Settings) _saved;
 
     /// <param name="held">Something was left out on opening: no autosave until the performer saves.</param>
-    public SessionKeeper(SessionFolder folder, Teacher teacher, Func<(ModelEntry, SessionSettings)> describe, Action<SessionContents> open, TextWriter messages, bool held)
+    /// <param name="whileTraining">How often a training is saved (at most; <see cref="DefaultWhileTraining"/> if null).</param>
+    public SessionKeeper(SessionFolder folder, Teacher teacher, Func<(ModelEntry, SessionSettings)> describe, Action<SessionContents> open, TextWriter messages, bool held,
+        TimeSpan? whileTraining = null)
     {
         (_folder, _teacher, _describe, _open, _messages, _held) = (folder, teacher, describe, open, TextWriter.Synchronized(messages), held);
+        _whileTraining = whileTraining ?? DefaultWhileTraining;
         _saved = (teacher.Changes, Settings());
         Remember(folder);
         _thread = new Thread(Run) { IsBackground = true, Name = "session autosave", Priority = ThreadPriority.BelowNormal };
@@ -119,7 +123,8 @@ public sealed class SessionKeeper : IDisposable
         var lastChange = Stopwatch.StartNew();
         var lastSave = Stopwatch.StartNew();
         (long, string) seen = _saved;
-        while (!_stopping.Wait(TimeSpan.FromMilliseconds(200)))
+        var look = TimeSpan.FromMilliseconds(Math.Min(200, _whileTraining.TotalMilliseconds / 2));
+        while (!_stopping.Wait(look))
         {
             try
             {
@@ -132,7 +137,7 @@ public sealed class SessionKeeper : IDisposable
                 bool held, changed;
                 lock (_gate) (held, changed) = (_held, now != _saved);
                 if (held || !changed) continue;
-                bool due = _teacher.Training ? lastSave.Elapsed >= WhileTraining : lastChange.Elapsed >= Quiet;
+                bool due = _teacher.Training ? lastSave.Elapsed >= _whileTraining : lastChange.Elapsed >= (Quiet < _whileTraining ? Quiet : _whileTraining);
                 if (!due) continue;
                 SaveNow(Folder);
                 lastSave.Restart();

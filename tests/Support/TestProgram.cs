@@ -136,6 +136,11 @@ public sealed class RunningTerrain : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The program's process (dotnet running it), for a signal.</summary>
+    public int ProcessId => _process.Id;
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     public void Type(string line)
     {
         _process.StandardInput.WriteLine(line);
