@@ -27,12 +27,21 @@ public static class TerrainFile
     public static void Save(TerrainNetwork network, string path)
     {
         var tensors = network.ToTensors();
+        Write(path, tensors, "saved", stream => SafeTensors.Write(stream, tensors, Metadata(network.Config)));
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="tensors"/> holding NaN or infinity ("not <paramref name="done"/>: …"), then
+    /// runs <paramref name="write"/> through <see cref="AtomicFile"/>; every failure is a <see cref="TerrainFileException"/>.
+    /// </summary>
+    internal static void Write(string path, IEnumerable<NamedTensor> tensors, string done, Action<Stream> write)
+    {
         foreach (var tensor in tensors)
             if (!tensor.Data.All(float.IsFinite))
-                throw new TerrainFileException(path, $"not saved: tensor '{tensor.Name}' contains NaN or infinity (did training diverge?)");
+                throw new TerrainFileException(path, $"not {done}: tensor '{tensor.Name}' contains NaN or infinity (did training diverge?)");
         try
         {
-            AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, Metadata(network.Config)));
+            AtomicFile.Write(path, write);
         }
         catch (DirectoryNotFoundException e)
         {
