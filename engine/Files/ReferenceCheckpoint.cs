@@ -7,9 +7,9 @@ using static LatentTerrain.Engine.Files.TorchPickle;
 namespace LatentTerrain.Engine.Files;
 
 /// <summary>
-/// Imports the terrains of the reference system (nn.terrain~, jasper-zheng/nn_terrain):
+/// Imports and exports the terrains of the reference system (nn.terrain~, jasper-zheng/nn_terrain):
 /// libtorch serialize archives, an uncompressed zip with <c>&lt;root&gt;/data.pkl</c> and the raw
-/// storages <c>&lt;root&gt;/data/&lt;key&gt;</c>.
+/// storages <c>&lt;root&gt;/data/&lt;key&gt;</c>. The export is in ReferenceCheckpoint.Export.cs.
 /// </summary>
 /// <remarks>
 /// What the reference source says (src/backend/backend.h, <c>FourierCPPNImpl</c>, and
@@ -28,17 +28,41 @@ namespace LatentTerrain.Engine.Files;
 /// So B_T is our B as it stands and the features are in our order, [sin, cos]: no column of the
 /// first layer needs moving. The inference clamp to ±100 is <see cref="TerrainEvaluator"/>'s too.
 /// </remarks>
-internal static class ReferenceCheckpoint
+public static partial class ReferenceCheckpoint
 {
     /// <summary>Whether the bytes start like a zip archive (a local file header, "PK\x03\x04").</summary>
-    public static bool IsArchive(ReadOnlySpan<byte> file) => file.StartsWith("PK\x03\x04"u8);
+    internal static bool IsArchive(ReadOnlySpan<byte> file) => file.StartsWith("PK\x03\x04"u8);
 
     private const int Depth = 4;
     private const int MaxNesting = 8;
     /// <summary>A terrain's data.pkl is under 2 kB; a bound keeps a hostile archive from filling memory.</summary>
     private const long MaxPickleLength = 1 << 20;
 
-    public static TerrainNetwork Read(byte[] file, string path)
+    private const string TwoPiName = "two_pi", FourierName = "B_T";
+    private const string InputDimsName = "m_in_dim", LatentSizeName = "m_out_dim", WidthName = "m_cmax",
+        SigmaName = "m_gauss_scale", FourierFeaturesName = "m_mapping_size";
+
+    /// <summary>A tensor of one of the reference's submodules: its name there, its name in <see cref="TerrainNetwork.ToTensors"/>, its shape.</summary>
+    private sealed record ModuleTensor(string Name, string Ours, int[] Shape);
+
+    /// <summary>
+    /// The reference's submodules in the order <c>FourierCPPNImpl</c> registers them, which is the order
+    /// of its archives, each with its tensors: both ways of the mapping read this one table.
+    /// </summary>
+    private static List<(string Module, ModuleTensor[] Tensors)> Modules(TerrainConfig config)
+    {
+        string[] linear = [config.UsesFourierFeatures ? "fc_in_gau" : "fc_in_linear", "fc2", "fc3", "fc4", "fc_out"];
+        var modules = new List<(string, ModuleTensor[])>();
+        for (int l = 0; l <= Depth; l++)
+        {
+            int inputs = l == 0 ? config.FirstLayerInputs : config.Width, outputs = l == Depth ? config.LatentSize : config.Width;
+            modules.Add((linear[l], [new("weight", TerrainNetwork.WeightName(l), [outputs, inputs]), new("bias", TerrainNetwork.BiasName(l), [outputs])]));
+            if (l < Depth) modules.Add(($"prelu{l + 1}", [new("weight", TerrainNetwork.SlopeName(l), [1])]));
+        }
+        return modules;
+    }
+
+    internal static TerrainNetwork Read(byte[] file, string path)
     {
         try
         {
@@ -96,11 +120,11 @@ internal static class ReferenceCheckpoint
         {
             var config = new TerrainConfig
             {
-                InputDims = Integer("m_in_dim"),
-                LatentSize = Integer("m_out_dim"),
-                Width = Integer("m_cmax"),
-                FourierFeatures = Integer("m_mapping_size"),
-                Sigma = Floats("m_gauss_scale")[0],
+                InputDims = Integer(InputDimsName),
+                LatentSize = Integer(LatentSizeName),
+                Width = Integer(WidthName),
+                FourierFeatures = Integer(FourierFeaturesName),
+                Sigma = Floats(SigmaName)[0],
                 Depth = Depth,
                 Activation = Activation.PReLU,
             };
@@ -116,23 +140,16 @@ internal static class ReferenceCheckpoint
             var tensors = new Dictionary<string, NamedTensor>();
             void Add(string ours, string theirs, params int[] shape) => tensors[ours] = new NamedTensor(ours, shape, Floats(theirs, shape));
 
-            string first = "fc_in_linear";
             if (config.UsesFourierFeatures)
             {
-                first = "fc_in_gau";
                 // Our network has 2π built in; a checkpoint with another constant would be another function.
-                float twoPi = Floats("two_pi")[0];
+                float twoPi = Floats(TwoPiName)[0];
                 if (twoPi != 2f * MathF.PI) throw Fail($"two_pi holds {twoPi}, not 2π");
-                Add(TerrainNetwork.FourierName, "B_T", config.InputDims, config.FourierFeatures);
+                Add(TerrainNetwork.FourierName, FourierName, config.InputDims, config.FourierFeatures);
             }
-            string[] linear = [first, "fc2", "fc3", "fc4", "fc_out"];
-            for (int l = 0; l < linear.Length; l++)
-            {
-                int inputs = l == 0 ? config.FirstLayerInputs : config.Width, outputs = l == Depth ? config.LatentSize : config.Width;
-                Add(TerrainNetwork.WeightName(l), $"{linear[l]}.weight", outputs, inputs);
-                Add(TerrainNetwork.BiasName(l), $"{linear[l]}.bias", outputs);
-            }
-            for (int l = 0; l < Depth; l++) Add(TerrainNetwork.SlopeName(l), $"prelu{l + 1}.weight", 1);
+            foreach (var (module, moduleTensors) in Modules(config))
+                foreach (var tensor in moduleTensors)
+                    Add(tensor.Ours, $"{module}.{tensor.Name}", tensor.Shape);
 
             try
             {

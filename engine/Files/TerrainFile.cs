@@ -26,9 +26,20 @@ public static class TerrainFile
     /// </summary>
     public static void Save(TerrainNetwork network, string path)
     {
+        var tensors = network.ToTensors();
+        Write(path, tensors, "saved", stream => SafeTensors.Write(stream, tensors, Metadata(network.Config)));
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="tensors"/> holding NaN or infinity ("not <paramref name="done"/>: …"), then
+    /// runs <paramref name="write"/> through <see cref="AtomicFile"/>; every failure is a <see cref="TerrainFileException"/>.
+    /// </summary>
+    internal static void Write(string path, IEnumerable<NamedTensor> tensors, string done, Action<Stream> write)
+    {
+        CheckFinite(path, tensors, done);
         try
         {
-            AtomicFile.Write(path, stream => Write(network, stream, path));
+            AtomicFile.Write(path, write);
         }
         catch (DirectoryNotFoundException e)
         {
@@ -44,10 +55,15 @@ public static class TerrainFile
     public static void Write(TerrainNetwork network, Stream stream, string path = "terrain")
     {
         var tensors = network.ToTensors();
+        CheckFinite(path, tensors, "saved");
+        SafeTensors.Write(stream, tensors, Metadata(network.Config));
+    }
+
+    private static void CheckFinite(string path, IEnumerable<NamedTensor> tensors, string done)
+    {
         foreach (var tensor in tensors)
             if (!tensor.Data.All(float.IsFinite))
-                throw new TerrainFileException(path, $"not saved: tensor '{tensor.Name}' contains NaN or infinity (did training diverge?)");
-        SafeTensors.Write(stream, tensors, Metadata(network.Config));
+                throw new TerrainFileException(path, $"not {done}: tensor '{tensor.Name}' contains NaN or infinity (did training diverge?)");
     }
 
     /// <summary>

@@ -62,32 +62,7 @@ public static class PngWriter
         Encoding.ASCII.GetBytes(type, typeBytes);
         stream.Write(typeBytes);
         stream.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Append(Crc32.Append(Crc32.Initial, typeBytes), data) ^ 0xFFFFFFFFu);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Initial, typeBytes), data)));
         stream.Write(word);
-    }
-
-    /// <summary>The CRC-32 of PNG (and zlib's crc32): reflected polynomial 0xEDB88320.</summary>
-    private static class Crc32
-    {
-        public const uint Initial = 0xFFFFFFFFu;
-        private static readonly uint[] Table = MakeTable();
-
-        public static uint Append(uint crc, ReadOnlySpan<byte> data)
-        {
-            foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-            return crc;
-        }
-
-        private static uint[] MakeTable()
-        {
-            var table = new uint[256];
-            for (uint n = 0; n < 256; n++)
-            {
-                uint c = n;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                table[n] = c;
-            }
-            return table;
-        }
     }
 }

@@ -17,17 +17,20 @@ internal static class Options
     /// The terrain <paramref name="option"/> names: a terrain file (ours, or the reference's .pt), or a
     /// session folder, whose terrain it plays.
     /// </summary>
-    public static Engine.Terrain.TerrainNetwork Terrain(ParseResult result, Option<string> option)
+    public static Engine.Terrain.TerrainNetwork Terrain(ParseResult result, Option<string> option) => Terrain(result.GetRequiredValue(option), option.Name);
+
+    /// <summary>The terrain of a terrain file or a session folder at <paramref name="path"/>; <paramref name="what"/> names where it was given.</summary>
+    public static Engine.Terrain.TerrainNetwork Terrain(string path, string what)
     {
-        string path = result.GetRequiredValue(option);
-        if (!Directory.Exists(path)) return Engine.Files.TerrainFile.Load(ExistingFile(result, option));
+        if (!Directory.Exists(path))
+            return File.Exists(path) ? Engine.Files.TerrainFile.Load(path) : throw new UsageException($"{path}: no such file or session ({what})");
         try
         {
             return new Sessions.SessionFolder(path).Open().Contents.Teaching.Network;
         }
         catch (Exception e) when (e is Sessions.SessionException or IOException)
         {
-            throw new UsageException($"{e.Message} ({option.Name})");
+            throw new UsageException($"{e.Message} ({what})");
         }
     }
 

@@ -31,6 +31,7 @@ public static class TerrainCommandLine
             EncodeCommand.Create(console),
             TrainCommand.Create(console),
             MapCommand.Create(console),
+            ExportCommand.Create(console),
             DefaultsCommand.Create(console),
             ModelCommand.Create(console),
             SessionCommand.Create(console),

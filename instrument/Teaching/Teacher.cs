@@ -584,10 +584,13 @@ public sealed class Teacher : IDisposable
 
     // Export.
 
+    /// <summary>The playing terrain as our safetensors, or to a file ending in .pt as the reference's checkpoint, which nn.terrain~ in Max loads.</summary>
     public string ExportTerrain(string path)
     {
-        using (var lease = _instrument.Terrain.Acquire()) Save(() => TerrainFile.Save(lease.Network, path), path);
-        return $"terrain -> {path}";
+        bool reference = path.EndsWith(".pt", StringComparison.Ordinal);
+        using (var lease = _instrument.Terrain.Acquire())
+            Save(() => { if (reference) ReferenceCheckpoint.Write(lease.Network, path); else TerrainFile.Save(lease.Network, path); }, path);
+        return $"terrain{(reference ? " (nn.terrain~ checkpoint)" : "")} -> {path}";
     }
 
     /// <summary>The dataset as our JSON, or with a <c>max:</c> prefix as the reference's Max dictionaries.</summary>

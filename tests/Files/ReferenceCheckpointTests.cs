@@ -39,12 +39,7 @@ public sealed class ReferenceCheckpointTests
     public void Agrees_with_the_reference_forward_pass_in_pytorch(string file, int latentSize, int width, int features, float sigma)
     {
         string path = Paths.Fixture("nn_terrain", file);
-        // The Max GUI's default plane (x -16..16, y -4..4), its corners and centre, and a few points beyond it.
-        var random = new Random(5);
-        List<float[]> points = [[0, 0], [-16, -4], [16, 4], [-16, 4], [16, -4], [40, -25], [-0.37f, 1.9f]];
-        while (points.Count < 40) points.Add([(float)(random.NextDouble() * 32 - 16), (float)(random.NextDouble() * 8 - 4)]);
-
-        var config = AssertAgreesWithPeer(path, points);
+        var config = AssertAgreesWithPeer(TerrainFile.Load(path), path, PlanePoints(), 1e-4f);
 
         Assert.Equal(latentSize, config.GetProperty("out_dim").GetInt32());
         Assert.Equal(width, config.GetProperty("cmax").GetInt32());
@@ -61,16 +56,27 @@ public sealed class ReferenceCheckpointTests
         var random = new Random(9);
         var points = Enumerable.Range(0, 20).Select(_ => Enumerable.Range(0, 3).Select(_ => (float)(random.NextDouble() * 10 - 5)).ToArray()).ToList();
 
-        AssertAgreesWithPeer(path, points);
+        AssertAgreesWithPeer(TerrainFile.Load(path), path, points, 1e-4f);
 
         var expected = new TerrainConfig { InputDims = 3, LatentSize = 5, Width = 32, Depth = 4, FourierFeatures = 256, Sigma = 0f, Activation = Activation.PReLU };
         Assert.Equal(expected, TerrainFile.Load(path).Config);
     }
 
-    /// <summary>Loads <paramref name="path"/>, evaluates it at <paramref name="points"/> here and in PyTorch, and returns the peer's view of the configuration.</summary>
-    private static JsonElement AssertAgreesWithPeer(string path, List<float[]> points)
+    /// <summary>The Max GUI's default plane (x -16..16, y -4..4), its corners and centre, and a few points beyond it.</summary>
+    internal static List<float[]> PlanePoints()
     {
-        var network = TerrainFile.Load(path);
+        var random = new Random(5);
+        List<float[]> points = [[0, 0], [-16, -4], [16, 4], [-16, 4], [16, -4], [40, -25], [-0.37f, 1.9f]];
+        while (points.Count < 40) points.Add([(float)(random.NextDouble() * 32 - 16), (float)(random.NextDouble() * 8 - 4)]);
+        return points;
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="network"/> at <paramref name="points"/> here and the checkpoint at <paramref name="path"/>
+    /// in PyTorch, asserts that they agree within <paramref name="tolerance"/>, and returns the peer's view of the configuration.
+    /// </summary>
+    internal static JsonElement AssertAgreesWithPeer(TerrainNetwork network, string path, List<float[]> points, float tolerance)
+    {
         int latentSize = network.Config.LatentSize;
         string output = PeerPython.Run("reference_checkpoint.py",
             [path, .. points.Select(p => string.Join(",", p.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))]);
@@ -81,7 +87,7 @@ public sealed class ReferenceCheckpointTests
         var expected = peer.RootElement.GetProperty("latents").EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetSingle())).ToArray();
         Assert.Equal(latents.Length, expected.Length);
         for (int i = 0; i < latents.Length; i++)
-            Assert.True(Math.Abs(latents[i] - expected[i]) <= 1e-4f,
+            Assert.True(Math.Abs(latents[i] - expected[i]) <= tolerance,
                 $"point ({string.Join(", ", points[i / latentSize])}) channel {i % latentSize}: ours {latents[i]}, PyTorch {expected[i]}");
         Assert.Contains(expected, v => Math.Abs(v) > 0.05f);
         return peer.RootElement.GetProperty("config").Clone();
@@ -91,24 +97,36 @@ public sealed class ReferenceCheckpointTests
     public void Imports_every_tensor_bit_for_bit()
     {
         string path = Paths.Fixture("nn_terrain", "percussion-terrain-demo.pt");
-        var ours = TerrainFile.Load(path).ToTensors().ToDictionary(t => t.Name);
+        AssertPeerReadsTensorsOf(TerrainFile.Load(path), path);
+    }
 
+    /// <summary>Asserts that PyTorch reads from <paramref name="path"/> every tensor of <paramref name="network"/>, bit for bit, and its sigma.</summary>
+    internal static void AssertPeerReadsTensorsOf(TerrainNetwork network, string path)
+    {
+        var ours = network.ToTensors().ToDictionary(t => t.Name);
         using var peer = JsonDocument.Parse(PeerPython.Run("reference_checkpoint.py", "--tensors", path));
-        var theirs = new Dictionary<string, string> { ["B_T"] = TerrainNetwork.FourierName };
-        string[] linear = ["fc_in_gau", "fc2", "fc3", "fc4", "fc_out"];
-        for (int l = 0; l < linear.Length; l++)
-        {
-            theirs[$"{linear[l]}.weight"] = TerrainNetwork.WeightName(l);
-            theirs[$"{linear[l]}.bias"] = TerrainNetwork.BiasName(l);
-        }
-        for (int l = 0; l < 4; l++) theirs[$"prelu{l + 1}.weight"] = TerrainNetwork.SlopeName(l);
+        float[] Theirs(string name) => peer.RootElement.GetProperty(name).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+        var theirs = ReferenceNames(network.Config.UsesFourierFeatures);
 
         Assert.Equal(theirs.Values.Order(), ours.Keys.Order());
         foreach (var (reference, name) in theirs)
+            Assert.True(TerrainFileTests.Bits(Theirs(reference)).SequenceEqual(TerrainFileTests.Bits(ours[name].Data)), $"'{reference}' differs from '{name}'");
+        Assert.Equal([network.Config.Sigma], Theirs("m_gauss_scale"));
+    }
+
+    /// <summary>The reference's name of each of our tensors, written out here rather than taken from the importer, so that the tests check its table.</summary>
+    internal static Dictionary<string, string> ReferenceNames(bool fourier)
+    {
+        var names = new Dictionary<string, string>();
+        if (fourier) names["B_T"] = TerrainNetwork.FourierName;
+        string[] linear = [fourier ? "fc_in_gau" : "fc_in_linear", "fc2", "fc3", "fc4", "fc_out"];
+        for (int l = 0; l < linear.Length; l++)
         {
-            var values = peer.RootElement.GetProperty(reference).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-            Assert.True(TerrainFileTests.Bits(values).SequenceEqual(TerrainFileTests.Bits(ours[name].Data)), $"'{reference}' differs from '{name}'");
+            names[$"{linear[l]}.weight"] = TerrainNetwork.WeightName(l);
+            names[$"{linear[l]}.bias"] = TerrainNetwork.BiasName(l);
         }
+        for (int l = 0; l < 4; l++) names[$"prelu{l + 1}.weight"] = TerrainNetwork.SlopeName(l);
+        return names;
     }
 
     [Fact]

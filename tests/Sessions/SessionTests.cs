@@ -194,6 +194,20 @@ public sealed class SessionTests
         Assert.Equal(before, Files(folder.Path));
     }
 
+    /// <summary>`terrain export SESSION --pt FILE`: the session's terrain as the reference's checkpoint, read back the same.</summary>
+    [Fact]
+    public void A_sessions_terrain_exports_as_the_references_checkpoint()
+    {
+        string scratch = Paths.NewScratch();
+        var folder = new SessionFolder(Path.Combine(scratch, "session"));
+        folder.Save(Contents());
+        string pt = Path.Combine(scratch, "terrain.pt");
+        var result = CommandResult.Run("export", folder.Path, "--pt", pt);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(DefaultTerrain.Load().Parameters, Engine.Files.TerrainFile.Load(pt).Parameters);
+        CommandResult.Run("export", "--pt", pt).AssertFailedWith("give a SESSION or --terrain FILE");
+    }
+
     /// <summary>A session of two fragments (one with a path) and a point, on the built-in terrain: made without playing.</summary>
     private static SessionContents Contents()
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LatentTerrain.Engine.Audio;
 using LatentTerrain.Engine.Datasets;
+using LatentTerrain.Engine.Files;
 using LatentTerrain.Engine.Maps;
 using LatentTerrain.Engine.Terrain;
 using LatentTerrain.Instrument;
@@ -227,8 +228,9 @@ public sealed class TeachingTests
 
     /// <summary>
     /// A reset plays a new network of another shape (new voices crossfaded in, the instrument playing
-    /// on), undo gives back the trained one weight for weight and redo the new one; the dataset goes
-    /// out as the reference's Max dictionaries and comes back the same.
+    /// on), undo gives back the trained one weight for weight and redo the new one; the terrain goes
+    /// out as nn.terrain~'s checkpoint while it is the reference's kind, and the dataset as the
+    /// reference's Max dictionaries, and both come back the same.
     /// </summary>
     [JackFact]
     public void A_reset_is_undone_weight_for_weight_and_the_dataset_exports_for_max()
@@ -252,6 +254,10 @@ public sealed class TeachingTests
             return (float[])lease.Network.Parameters.Clone();
         }
         var trained = Weights();
+        // The default terrain is the reference's kind: it goes to Max as nn.terrain~'s checkpoint, until the reset below makes it SiLU.
+        string pt = Path.Combine(scratch, "trained.pt");
+        Assert.Equal($"terrain (nn.terrain~ checkpoint) -> {pt}", Do($"export terrain {pt}"));
+        Assert.Equal(trained, TerrainFile.Load(pt).Parameters);
 
         Assert.Equal("a new terrain: seed 8, sigma 0.3, width 64, depth 3, SiLU", Do("reset seed=8 sigma=0.3 width=64 depth=3 activation=silu"));
         Assert.Equal(new TerrainConfig { LatentSize = 8, Width = 64, Depth = 3, Sigma = 0.3f, Activation = Activation.SiLU, Seed = 8 }, teacher.Config);
@@ -263,6 +269,9 @@ public sealed class TeachingTests
         Assert.Equal("redid reset", Do("redo"));
         Assert.Equal(fresh, Weights());
         Do("0 0 0 0");
+        var refused = actions.Apply($"export terrain {pt}");
+        Assert.True(refused.Failed);
+        Assert.Equal($"export: {pt}: not exported: the reference's nn.terrain~ has 4 PReLU layers; this terrain has depth 3 with SiLU: keep it as a .terrain (safetensors) file", refused.Text);
 
         string max = Path.Combine(scratch, "dataset.json");
         Assert.Contains("Max dictionaries", Do($"export dataset max:{max}"));
