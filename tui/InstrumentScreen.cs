@@ -91,8 +91,8 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
             key.Handled = true;
             CloseCommandLine();
         };
-        Map.ViewChanged += () => _mapFrame.Caption = Map.Caption();
-        _mapFrame.Caption = Map.Caption();
+        Map.ViewChanged += () => _mapFrame.Caption = Caption();
+        _mapFrame.Caption = Caption();
         Map.Acted += Perform;
         Map.Said += ShowEvent;
 
@@ -133,6 +133,11 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
         _audio.Update(status);
         _controllers.Update(status);
         _training.Update(_instrument.Training, teaching);
+        if (teaching.Session != _shownSession)
+        {
+            _shownSession = teaching.Session;
+            _mapFrame.Caption = Caption();
+        }
         _fragments.Update(teaching, _instrument.Taught, _selected);
 
         string? answer = null;
@@ -228,6 +233,7 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
         else if (key == Key.Tab) SelectNext(1);
         else if (key == Key.Tab.WithShift) SelectNext(-1);
         else if (key == Key.Delete) return Delete();
+        else if (key == Key.S.WithCtrl) Perform("save");
         else if (key == Key.Z.WithCtrl) Perform("undo");
         else if (key == Key.Y.WithCtrl) Perform("redo");
         else if (key.IsCtrl || key.IsAlt) return false;
@@ -373,6 +379,11 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
 
     // Teaching.
 
+    private string? _shownSession;
+
+    /// <summary>The map frame's caption: the session and when it was saved, then the tool and the view.</summary>
+    private string Caption() => _shownSession is { } session ? $"{session} · {Map.Caption()}" : Map.Caption();
+
     private void SetTool(MapTool tool)
     {
         if (tool == Map.Tool) return;
@@ -423,7 +434,7 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
         _selected = fragment;
         _moment = 0;
         Map.SelectedFragment = fragment;
-        if (Map.Tool == MapTool.Draw) _mapFrame.Caption = Map.Caption();
+        if (Map.Tool == MapTool.Draw) _mapFrame.Caption = Caption();
     }
 
     /// <summary>Sends the line <paramref name="line"/> makes of the selected fragment's number, or says there is none.</summary>

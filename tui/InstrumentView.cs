@@ -121,6 +121,8 @@ public sealed record TeachingStatus
     public string? Redo { get; init; }
     /// <summary>Stored positions by number (`store N`, `recall N`).</summary>
     public IReadOnlyList<StoredPosition> Positions { get; init; } = [];
+    /// <summary>The session kept, and when it was last saved ("my-set · saved 21:04:09"), or null.</summary>
+    public string? Session { get; init; }
     /// <summary>The path a cursor is travelling (`play path N`), or null.</summary>
     public int? PlayingPath { get; init; }
 }

@@ -112,6 +112,7 @@ internal static class Keys
         other
           :                        command line (the actions of standard input); Enter performs, Esc closes
           ?                        this list; Esc closes it
+          Ctrl+S                   save the session now (it autosaves too); :save DIR saves it as, :open DIR opens one
           Ctrl+Q                   quit (Esc never quits)
         """;
 }

@@ -238,7 +238,7 @@ internal static class PlayCommand
                     }
                 }) { IsBackground = true, Name = "output keeper" };
                 keeper.Start();
-                var live = new LiveView(instrument, () => controllers, events!, teacher);
+                var live = new LiveView(instrument, () => controllers, events!, teacher, () => sessions.Summary);
                 var cost = InterfaceCost.Begin();
                 screen = new TerrainInterface(live, actions, new TerrainInterfaceOptions
                 {

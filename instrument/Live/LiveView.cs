@@ -12,7 +12,8 @@ namespace LatentTerrain.Instrument.Live;
 /// the terrain's snapshots and the cursor board as they are, a status record rebuilt at most four
 /// times a second (so the interface's frames allocate none of it), and the news of the run.
 /// </summary>
-public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> controllers, EventLog events, Teacher teacher) : IInstrumentView
+/// <param name="session">The session kept, for the screen (the same string until it changes), or null.</param>
+public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> controllers, EventLog events, Teacher teacher, Func<string?>? session = null) : IInstrumentView
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
 
@@ -27,7 +28,21 @@ public sealed class LiveView(LiveInstrument instrument, Func<LiveControllers?> c
 
     public TaughtShapes Taught => teacher.Shapes;
 
-    public TeachingStatus Teaching => teacher.Status;
+    private (TeachingStatus From, string? Session, TeachingStatus Shown)? _teaching;
+
+    /// <summary>The teacher's status with the session's line: a new object only when either changed.</summary>
+    public TeachingStatus Teaching
+    {
+        get
+        {
+            var taught = teacher.Status;
+            string? kept = session?.Invoke();
+            if (_teaching is var (last, lastSession, shown) && ReferenceEquals(last, taught) && ReferenceEquals(lastSession, kept)) return shown;
+            var status = taught with { Session = kept };
+            _teaching = (taught, kept, status);
+            return status;
+        }
+    }
 
     public IReadOnlyList<string> Events => events.Recent;
 

@@ -48,6 +48,20 @@ public sealed class SessionKeeper : IDisposable
     /// <summary>How long the last save took on its thread, for the record.</summary>
     public TimeSpan LastSave { get; private set; }
 
+    private string? _summary;
+
+    /// <summary>For the screen: the session's name and when it was saved, or that it is held ("my-set · saved 21:04:09"). The same string until that changes.</summary>
+    public string Summary
+    {
+        get
+        {
+            lock (_gate)
+                return _summary ??= $"{System.IO.Path.GetFileName(_folder.Path)} · {(_held ? "not saved over until you save" : _savedAt is { } at ? $"saved {at:HH:mm:ss}" : "not saved yet")}";
+        }
+    }
+
+    private DateTime? _savedAt;
+
     /// <summary>The user's folder for sessions: $XDG_DATA_HOME/latent-terrain, else ~/.local/share/latent-terrain.</summary>
     public static string DataFolder =>
         Path.Combine(Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } data ? data
@@ -73,6 +87,7 @@ public sealed class SessionKeeper : IDisposable
         {
             _folder = target;
             _held = false;
+            _summary = null;
         }
         Remember(target);
         return $"saved {target.Path} (version {version}, {LastSave.TotalMilliseconds:0} ms)";
@@ -97,6 +112,7 @@ public sealed class SessionKeeper : IDisposable
             _folder = target;
             _held = opened.LeftOut.Count > 0;
             _saved = (_teacher.Changes, Settings());
+            _summary = null;
         }
         Remember(target);
         foreach (string left in opened.LeftOut) _messages.WriteLine($"terrain: {left}");
@@ -111,7 +127,12 @@ public sealed class SessionKeeper : IDisposable
         string key = JsonSerializer.Serialize(settings);
         int version = folder.Save(new SessionContents(model, settings, _teacher.Snapshot()));
         LastSave = clock.Elapsed;
-        lock (_gate) _saved = (changes, key);
+        lock (_gate)
+        {
+            _saved = (changes, key);
+            _savedAt = DateTime.Now;
+            _summary = null;
+        }
         return version;
     }
 

@@ -252,6 +252,15 @@ public sealed class TeachingInterfaceTests : InterfaceTests
     // The teaching keys.
 
     [Fact]
+    public void Ctrl_S_saves_the_session_and_the_map_frame_names_it()
+    {
+        Teach(TeachingStatus.None with { Session = "my-set · saved 21:04:09" });
+        Assert.Contains("my-set · saved 21:04:09", Ui.Text);
+        Ui.Press(Key.S.WithCtrl);
+        Assert.Equal(["save"], Ui.Actions());
+    }
+
+    [Fact]
     public void Each_teaching_key_sends_its_line()
     {
         Teach(new TeachingStatus { Fragments = [Fragment(1, 40), Fragment(2, 40)], Positions = [new StoredPosition(3, 1f, 2f)] });
