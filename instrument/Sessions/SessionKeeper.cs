@@ -106,6 +106,10 @@ public sealed class SessionKeeper : IDisposable
         {
             throw new RefusedException($"open {folder}: {e.Message}");
         }
+        // What was made since the last autosave goes with the session it was made in.
+        bool held, changed;
+        lock (_gate) (held, changed) = (_held, (_teacher.Changes, Settings()) != _saved);
+        if (!held && changed) SaveNow(Folder);
         _open(opened.Contents);
         lock (_gate)
         {

@@ -194,6 +194,42 @@ public sealed class SessionTests
         Assert.Equal(before, Files(folder.Path));
     }
 
+    /// <summary>
+    /// Save, save as and open in the real program through standard input; then `terrain play` alone
+    /// opens the last session played, says where, and finds what was taught there.
+    /// </summary>
+    [JackFact]
+    public void Save_save_as_open_and_the_last_session()
+    {
+        using var server = JackServer.Start();
+        string scratch = Paths.NewScratch(), home = Path.Combine(scratch, "data");
+        AudioFile.Write(Path.Combine(scratch, "g.wav"), TeachingTests.Glide(300, 1.0, 1));
+        string first = Path.Combine(scratch, "first"), second = Path.Combine(scratch, "second");
+        var wait = TimeSpan.FromSeconds(60);
+        using (var terrain = TestProgram.StartTerrainWithSessionsIn(home, "play", first, "--headless", "--midi", "none"))
+        {
+            terrain.WaitFor($"new session {first}", wait);
+            terrain.Type($"fragment add {Path.Combine(scratch, "g.wav")}");
+            terrain.Type("save");
+            terrain.WaitFor($"saved {first} (version 1", wait);
+            terrain.Type($"save {second}");
+            terrain.WaitFor($"saved {second} (version 1", wait);
+            terrain.Type("point 1 1 fragment 1 0.5");
+            terrain.Type($"open {first}");
+            terrain.WaitFor($"opened {first} (version 1)", wait);
+            terrain.Type($"save {first}");
+            terrain.WaitFor($"saved {first} (version 2", wait);
+            Assert.Equal(0, terrain.Quit(wait));
+        }
+        // The point went with the session saved as, before the first was opened again.
+        Assert.Single(new SessionFolder(second).Open().Contents.Teaching.Lesson.Points);
+        Assert.Empty(new SessionFolder(first).Open().Contents.Teaching.Lesson.Points);
+
+        using var again = TestProgram.StartTerrainWithSessionsIn(home, "play", "--headless", "--midi", "none");
+        again.WaitFor($"session {first} (version 2): 1 fragments, 0 paths, 0 points", wait);
+        Assert.Equal(0, again.Quit(wait));
+    }
+
     /// <summary>`terrain export SESSION --pt FILE`: the session's terrain as the reference's checkpoint, read back the same.</summary>
     [Fact]
     public void A_sessions_terrain_exports_as_the_references_checkpoint()
