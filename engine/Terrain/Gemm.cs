@@ -88,44 +88,33 @@ internal static unsafe class Gemm
     private static void Tile8x32(float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, int k)
     {
         float* c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        var c00 = Vector512.Load(c); var c01 = Vector512.Load(c + 16);
-        var c10 = Vector512.Load(c1); var c11 = Vector512.Load(c1 + 16);
-        var c20 = Vector512.Load(c2); var c21 = Vector512.Load(c2 + 16);
-        var c30 = Vector512.Load(c3); var c31 = Vector512.Load(c3 + 16);
-        var c40 = Vector512.Load(c4); var c41 = Vector512.Load(c4 + 16);
-        var c50 = Vector512.Load(c5); var c51 = Vector512.Load(c5 + 16);
-        var c60 = Vector512.Load(c6); var c61 = Vector512.Load(c6 + 16);
-        var c70 = Vector512.Load(c7); var c71 = Vector512.Load(c7 + 16);
+        var (c00, c01, c10, c11) = (Vector512.Load(c), Vector512.Load(c + 16), Vector512.Load(c1), Vector512.Load(c1 + 16));
+        var (c20, c21, c30, c31) = (Vector512.Load(c2), Vector512.Load(c2 + 16), Vector512.Load(c3), Vector512.Load(c3 + 16));
+        var (c40, c41, c50, c51) = (Vector512.Load(c4), Vector512.Load(c4 + 16), Vector512.Load(c5), Vector512.Load(c5 + 16));
+        var (c60, c61, c70, c71) = (Vector512.Load(c6), Vector512.Load(c6 + 16), Vector512.Load(c7), Vector512.Load(c7 + 16));
         float* a1 = a + aRow, a2 = a1 + aRow, a3 = a2 + aRow, a4 = a3 + aRow, a5 = a4 + aRow, a6 = a5 + aRow, a7 = a6 + aRow;
         for (int p = 0; p < k; p++, b += ldb)
         {
             var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
             int ap = p * aCol;
-            var x = Vector512.Create(a[ap]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a1[ap]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a2[ap]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a3[ap]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a4[ap]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a5[ap]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a6[ap]);
-            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a7[ap]);
-            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            Row(a[ap], b0, b1, ref c00, ref c01); Row(a1[ap], b0, b1, ref c10, ref c11);
+            Row(a2[ap], b0, b1, ref c20, ref c21); Row(a3[ap], b0, b1, ref c30, ref c31);
+            Row(a4[ap], b0, b1, ref c40, ref c41); Row(a5[ap], b0, b1, ref c50, ref c51);
+            Row(a6[ap], b0, b1, ref c60, ref c61); Row(a7[ap], b0, b1, ref c70, ref c71);
         }
-        c00.Store(c); c01.Store(c + 16);
-        c10.Store(c1); c11.Store(c1 + 16);
-        c20.Store(c2); c21.Store(c2 + 16);
-        c30.Store(c3); c31.Store(c3 + 16);
-        c40.Store(c4); c41.Store(c4 + 16);
-        c50.Store(c5); c51.Store(c5 + 16);
-        c60.Store(c6); c61.Store(c6 + 16);
-        c70.Store(c7); c71.Store(c7 + 16);
+        c00.Store(c); c01.Store(c + 16); c10.Store(c1); c11.Store(c1 + 16);
+        c20.Store(c2); c21.Store(c2 + 16); c30.Store(c3); c31.Store(c3 + 16);
+        c40.Store(c4); c41.Store(c4 + 16); c50.Store(c5); c51.Store(c5 + 16);
+        c60.Store(c6); c61.Store(c6 + 16); c70.Store(c7); c71.Store(c7 + 16);
+    }
+
+    /// <summary>One row of a tile: c0 += x·b0, c1 += x·b1 (inlined: the accumulators stay in registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(float x, Vector512<float> b0, Vector512<float> b1, ref Vector512<float> c0, ref Vector512<float> c1)
+    {
+        var broadcast = Vector512.Create(x);
+        c0 = Vector512.FusedMultiplyAdd(broadcast, b0, c0);
+        c1 = Vector512.FusedMultiplyAdd(broadcast, b1, c1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
