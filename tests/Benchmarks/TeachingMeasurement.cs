@@ -32,7 +32,8 @@ namespace LatentTerrain.Tests.Benchmarks;
 /// kept) and reports its last epoch's loss L10 and wall time; then ours, live, from the same terrain on
 /// the same pairs: a <see cref="BackgroundTrainer"/> as <see cref="Teacher.Train"/> starts one, timed from
 /// the pairs' making to the first epoch whose loss is below L10, and again for 10 epochs; the underruns
-/// while it trains.</item>
+/// while it trains. Each side trains three times alike (the same start, the same shuffles) and its fastest
+/// counts: the machine is shared, and the fastest is the training its other work disturbed least.</item>
 /// </list>
 /// Both sides are warmed up (PyTorch by a throwaway epoch, ours by a throwaway run) and run one thread
 /// each (OpenBLAS's too), the peer's training at the niceness the instrument gives its trainer (19), so that
@@ -44,10 +45,12 @@ public static class TeachingMeasurement
     private const int Rate = 48000, Voices = 4;
     private const double FragmentSeconds = 5;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    /// <summary>Trainings timed alike, back to back, in each run on each side: the fastest counts, the one the machine's other work disturbed least.</summary>
+    private const int Tries = 3;
 
     private sealed record Encoding(double FragmentAdd, double EncodeAlone, double? Peer);
-    /// <param name="PeerCpu">The peer's CPU time over its wall time (1: it had a core throughout).</param>
-    /// <param name="Cpu">Ours, the whole process's (the synth thread's too) over the two timed runs.</param>
+    /// <param name="PeerCpu">The peer's CPU time over its wall time in its fastest training (1: it had a core throughout).</param>
+    /// <param name="Cpu">Ours, the whole process's (the synth thread's too) over all our timed trainings.</param>
     private sealed record Training(double PeerSeconds, double PeerLoss, double PeerCpu, double? UntilSeconds, int UntilEpochs, double TenSeconds, double TenLoss,
         double Cpu, long Underruns, int ServerLate);
     private sealed record Take(Encoding BuiltIn, Encoding TorchScript, Training Training);
@@ -247,10 +250,12 @@ public static class TeachingMeasurement
             batch = options.BatchSize,
             lr = options.LearningRate,
             seed,
+            repeats = Tries,
         }));
         using var peer = JsonDocument.Parse(PeerPython.Run("teaching_peer.py", "train", request));
-        double peerSeconds = peer.RootElement.GetProperty("seconds").GetDouble();
-        float peerLoss = (float)peer.RootElement.GetProperty("losses").EnumerateArray().Last().GetDouble();
+        var peerRuns = peer.RootElement.GetProperty("runs").EnumerateArray().Select(run =>
+            (Seconds: run.GetProperty("seconds").GetDouble(), Cpu: run.GetProperty("cpu").GetDouble(), Loss: (float)run.GetProperty("losses").EnumerateArray().Last().GetDouble())).ToArray();
+        var (peerSeconds, peerCpu, peerLoss) = peerRuns.MinBy(run => run.Seconds);
         if (seed == 1) Console.WriteLine($"// PyTorch {peer.RootElement.GetProperty("torch").GetString()}; {pairs.Count} pairs");
 
         // Ours, live: four voices, warmed up by a throwaway run, then the two timed ones.
@@ -264,11 +269,13 @@ public static class TeachingMeasurement
         int logged = server.Logged().Length;
         var process = Process.GetCurrentProcess();
         var (cpuBefore, wall) = (process.TotalProcessorTime, Stopwatch.StartNew());
-        var (untilSeconds, untilEpochs, _) = Train(instrument, teacher, start, options, epochs: null, loss => loss < peerLoss);
-        var (tenSeconds, _, tenLoss) = Train(instrument, teacher, start, options, epochs: options.Epochs, _ => false);
+        var until = Enumerable.Range(0, Tries).Select(_ => Train(instrument, teacher, start, options, epochs: null, loss => loss < peerLoss)).ToArray();
+        var ten = Enumerable.Range(0, Tries).Select(_ => Train(instrument, teacher, start, options, epochs: options.Epochs, _ => false)).ToArray();
+        var (untilSeconds, untilEpochs) = (until.Min(t => t.Seconds), until[0].Epochs);
+        var (tenSeconds, tenLoss) = (ten.Min(t => t.Seconds), ten[0].Loss);
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
-        var training = new Training(peerSeconds, peerLoss, peer.RootElement.GetProperty("cpu").GetDouble(), untilSeconds, untilEpochs, tenSeconds!.Value, tenLoss,
+        var training = new Training(peerSeconds, peerLoss, peerCpu, untilSeconds, untilEpochs, tenSeconds!.Value, tenLoss,
             cpu, instrument.Output.Underruns - underruns, JackServer.Xruns(server.Logged()[logged..]).ServerLate);
         return (new Encoding(add, alone, null), training);
     }

@@ -4,13 +4,15 @@ at our trainer's niceness (19).
 
     teaching_peer.py train REQUEST.json
         REQUEST: {"config": TerrainConfig's fields, "tensors": [{"name", "shape", "data"}],
-                  "coordinates": [x, y, ...], "latents": [...], "epochs": 10, "batch": 32, "lr": 1e-3, "seed": 1}
+                  "coordinates": [x, y, ...], "latents": [...], "epochs": 10, "batch": 32, "lr": 1e-3,
+                  "seed": 1, "repeats": 3}
         The reference's `train`: Adam, MSE, shuffled minibatches with the last partial batch kept, the
         epoch's loss the mean of its batches' losses; from the terrain in REQUEST (TerrainCPPN of
         terrain_torch.py, the same weights). A throwaway copy first trains one epoch (PyTorch warmed up,
-        as in a session that has trained before); the timed run starts with a fresh optimiser.
-        Prints {"losses": [one per epoch], "seconds": the timed run's wall time, "cpu": the process's CPU time
-        over it (1: it had a core throughout), "torch": version}.
+        as in a session that has trained before); then `repeats` timed runs, each from the terrain in
+        REQUEST with a fresh optimiser and the shuffling seeded alike (the same run, so the same losses).
+        Prints {"runs": [{"losses": [one per epoch], "seconds": wall time, "cpu": the process's CPU time
+        over it (1: it had a core throughout)}], "torch": version}.
 
     teaching_peer.py encode MODEL.ts AUDIO.f32 [AUDIO.f32 ...]
         torch.jit's encode of each file (mono float32 at the model's rate, cut to whole frames), after
@@ -61,13 +63,17 @@ def train(path):
     tensors = {t["name"]: (t["shape"], t["data"]) for t in request["tensors"]}
     x = torch.tensor(request["coordinates"], dtype=torch.float32).reshape(-1, config["InputDims"])
     y = torch.tensor(request["latents"], dtype=torch.float32).reshape(x.shape[0], -1)
-    generator = torch.Generator().manual_seed(request["seed"])
+    generator = torch.Generator()
     epochs(from_tensors(config, tensors), x, y, 1, request["batch"], request["lr"], generator)
-    model = from_tensors(config, tensors)
-    start, cpu = time.perf_counter(), time.process_time()
-    losses = epochs(model, x, y, request["epochs"], request["batch"], request["lr"], generator)
-    seconds = time.perf_counter() - start
-    return {"losses": losses, "seconds": seconds, "cpu": (time.process_time() - cpu) / seconds, "torch": torch.__version__}
+    runs = []
+    for _ in range(request["repeats"]):
+        model = from_tensors(config, tensors)
+        generator.manual_seed(request["seed"])
+        start, cpu = time.perf_counter(), time.process_time()
+        losses = epochs(model, x, y, request["epochs"], request["batch"], request["lr"], generator)
+        seconds = time.perf_counter() - start
+        runs.append({"losses": losses, "seconds": seconds, "cpu": (time.process_time() - cpu) / seconds})
+    return {"runs": runs, "torch": torch.__version__}
 
 
 def encode(model_path, files):
