@@ -14,6 +14,7 @@ public sealed class TerrainTrainer
     private TrainingPairs _data;
     private TerrainPass _pass;
     private float[] _batchCoordinates, _batchTargets;
+    private float[]? _features;
     private int[] _order;
     private readonly Random _random;
     private long _draws;
@@ -38,7 +39,7 @@ public sealed class TerrainTrainer
         _moment1 = new float[count];
         _moment2 = new float[count];
         _random = new Random(options.Seed);
-        (_data, _pass, _batchCoordinates, _batchTargets, _order) = Prepare(data);
+        (_data, _pass, _batchCoordinates, _batchTargets, _order, _features) = Prepare(data);
     }
 
     /// <summary>
@@ -67,13 +68,19 @@ public sealed class TerrainTrainer
     public TrainerState State => new((float[])_moment1.Clone(), (float[])_moment2.Clone(), _adamStep, Step, Epoch, LearningRate, Options.Seed, _draws, (int[])_order.Clone());
 
     /// <summary>
+    /// The most first-layer inputs kept for the pairs (64 MB): the Fourier features of a dataset up to this
+    /// size are made once, as it comes (B is not trained), not at every step; a larger one makes them at each step.
+    /// </summary>
+    public const long MaxKeptFeatures = 16L << 20;
+
+    /// <summary>
     /// Trains on other pairs from the next epoch on, keeping the weights, Adam's moments and the
     /// shuffling's state: what the performer taught since is learnt as if it had been there.
     /// Call it between epochs, on the thread that trains.
     /// </summary>
-    public void ReplaceData(TrainingPairs data) => (_data, _pass, _batchCoordinates, _batchTargets, _order) = Prepare(data);
+    public void ReplaceData(TrainingPairs data) => (_data, _pass, _batchCoordinates, _batchTargets, _order, _features) = Prepare(data);
 
-    private (TrainingPairs, TerrainPass, float[], float[], int[]) Prepare(TrainingPairs data)
+    private (TrainingPairs, TerrainPass, float[], float[], int[], float[]?) Prepare(TrainingPairs data)
     {
         var config = _network.Config;
         if (data.InputDims != config.InputDims)
@@ -84,7 +91,18 @@ public sealed class TerrainTrainer
         int batch = Math.Min(Options.BatchSize, data.Count);
         // The same batch size keeps the pass (its buffers are the largest part).
         var pass = _pass != null && _pass.MaxBatch == batch ? _pass : new TerrainPass(config, batch);
-        return (data, pass, new float[batch * config.InputDims], new float[batch * config.LatentSize], Enumerable.Range(0, data.Count).ToArray());
+        float[]? features = null;
+        if (config.UsesFourierFeatures && (long)data.Count * config.FirstLayerInputs <= MaxKeptFeatures)
+        {
+            int dims = config.InputDims, width = config.FirstLayerInputs;
+            features = new float[data.Count * width];
+            for (int start = 0; start < data.Count; start += batch)
+            {
+                int count = Math.Min(batch, data.Count - start);
+                pass.Features(_network, data.Coordinates.AsSpan(start * dims, count * dims), count).CopyTo(features.AsSpan(start * width));
+            }
+        }
+        return (data, pass, new float[batch * config.InputDims], new float[batch * config.LatentSize], Enumerable.Range(0, data.Count).ToArray(), features);
     }
 
     /// <summary>The trainer's working terrain. It changes with every step: copy it before handing it to another thread.</summary>
@@ -121,10 +139,11 @@ public sealed class TerrainTrainer
         int dims = _data.InputDims, size = _data.LatentSize;
         for (int b = 0; b < indices.Length; b++)
         {
-            _data.Coordinates.AsSpan(indices[b] * dims, dims).CopyTo(_batchCoordinates.AsSpan(b * dims));
+            if (_features == null) _data.Coordinates.AsSpan(indices[b] * dims, dims).CopyTo(_batchCoordinates.AsSpan(b * dims));
             _data.Latents.AsSpan(indices[b] * size, size).CopyTo(_batchTargets.AsSpan(b * size));
         }
-        _pass.Forward(_network, _batchCoordinates, indices.Length);
+        if (_features != null) _pass.ForwardRows(_network, _features, indices);
+        else _pass.Forward(_network, _batchCoordinates, indices.Length);
         float loss = _pass.Backward(_network, _batchTargets.AsSpan(0, indices.Length * size), _gradients);
         AdamUpdate();
         Step++;

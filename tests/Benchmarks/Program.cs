@@ -5,7 +5,7 @@ namespace LatentTerrain.Tests.Benchmarks;
 
 /// <summary>
 /// Entry point of the benchmarks: <c>dotnet run -c Release --project tests -- --filter '*Terrain*'</c>,
-/// and of the live measurements that need a JACK server: <c>-- latency</c>, <c>-- soak</c>, <c>-- midi-arrival</c>, <c>-- chord</c>, <c>-- interface</c>.
+/// and of the live measurements that need a JACK server: <c>-- latency</c>, <c>-- soak</c>, <c>-- midi-arrival</c>, <c>-- chord</c>, <c>-- interface</c>, <c>-- teaching</c>.
 /// Tests also start it (Support/TestProgram) for the audio scenarios that need a process of their own.
 /// </summary>
 public static class Program
@@ -19,6 +19,7 @@ public static class Program
         if (args is [ChordMeasurement.Command, .. var chord]) return ChordMeasurement.Run(chord);
         if (args is [InterfaceMeasurement.Command, .. var screen]) return InterfaceMeasurement.Run(screen);
         if (args is [InterfaceMeasurement.FramesCommand]) return InterfaceMeasurement.Frames();
+        if (args is [TeachingMeasurement.Command, .. var teaching]) return TeachingMeasurement.Run(teaching);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -45,6 +45,37 @@ public class TerrainTrainerTests
         Assert.NotEqual(Train(1), Train(2));
     }
 
+    /// <summary>The trainer keeps the pairs' Fourier features (made once): a pass from kept rows is the pass from their coordinates, bit for bit.</summary>
+    [Fact]
+    public void KeptFeaturesGiveTheSameStepAsCoordinates()
+    {
+        var data = SmoothField(8);
+        var config = new TerrainConfig { LatentSize = 4, Width = 48 };
+        var network = TerrainNetwork.Create(config);
+        int[] rows = [5, 60, 2, 33, 17, 9, 41];
+        var pass = new TerrainPass(config, 32);
+        var features = new float[data.Count * config.FirstLayerInputs];
+        for (int start = 0; start < data.Count; start += 32)
+        {
+            int count = Math.Min(32, data.Count - start);
+            pass.Features(network, data.Coordinates.AsSpan(start * 2, count * 2), count).CopyTo(features.AsSpan(start * config.FirstLayerInputs));
+        }
+        var coordinates = rows.SelectMany(r => data.Coordinates.Skip(r * 2).Take(2)).ToArray();
+        var targets = rows.SelectMany(r => data.Latents.Skip(r * 4).Take(4)).ToArray();
+        (float[] Output, float[] Gradients, float Loss) Step(Action forward)
+        {
+            forward();
+            var output = pass.Output.ToArray();
+            var gradients = new float[network.Parameters.Length];
+            return (output, gradients, pass.Backward(network, targets, gradients));
+        }
+        var fromCoordinates = Step(() => pass.Forward(network, coordinates, rows.Length));
+        var fromFeatures = Step(() => pass.ForwardRows(network, features, rows));
+        Assert.Equal(fromCoordinates.Output, fromFeatures.Output);
+        Assert.Equal(fromCoordinates.Gradients, fromFeatures.Gradients);
+        Assert.Equal(fromCoordinates.Loss, fromFeatures.Loss);
+    }
+
     [Fact]
     public void KeepsTheLastPartialBatch()
     {
