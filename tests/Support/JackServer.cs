@@ -100,6 +100,40 @@ public sealed partial class JackServer : IDisposable
             ProcessSignals.Kill(id);
             RemoveLeftovers(arguments[name]);
         }
+        ForgetDeadServers();
+    }
+
+    /// <summary>
+    /// JACK keeps its servers in a registry in /dev/shm, and frees a killed server's entry only when
+    /// one of the same name starts again: killed test servers would fill it over runs ("Too many
+    /// servers already active"). With no jackd running on the machine, nobody needs it: removed, it is
+    /// made afresh by the next server. A machine where another jackd runs keeps it untouched.
+    /// </summary>
+    private static void ForgetDeadServers()
+    {
+        bool anyRunning = Directory.EnumerateDirectories("/proc").Any(folder =>
+        {
+            try
+            {
+                return int.TryParse(Path.GetFileName(folder), out _) && Path.GetFileName(File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0')[0]) == "jackd";
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
+        if (anyRunning) return;
+        foreach (string path in new[] { "/dev/shm/jack-shm-registry" }.Concat(Directory.Exists("/dev/shm") ? Directory.EnumerateFiles("/dev/shm", "jack-*-*") : []))
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's: theirs to keep.
+            }
+        }
     }
 
     /// <summary>
