@@ -32,6 +32,7 @@ public sealed class SessionFolder(string path)
         DatasetName = "dataset.json", FragmentsName = "fragments", VersionsName = "versions";
 
     private static readonly ConditionalWeakTable<Fragment, string> LatentHashes = [];
+    private (Lesson Lesson, string File)? _lastDataset;
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -69,8 +70,14 @@ public sealed class SessionFolder(string path)
                 new Dictionary<string, string>()));
             training = new TrainingEntry(OptimiserName, optimiserHash, trainer.AdamStep, trainer.Step, trainer.Epoch, trainer.LearningRate, trainer.Seed, trainer.Draws, trainer.Order);
         }
-        var dataset = teaching.Lesson.ToDataset(teaching.Network.Config.LatentSize);
-        Write(writing, DatasetName, stream => DatasetFile.Write(dataset, stream));
+        // The same lesson as the last save (training saves): its dataset.json is the same file, linked.
+        if (_lastDataset is var (lesson0, file) && ReferenceEquals(lesson0, teaching.Lesson) && File.Exists(file))
+            Durable.LinkOver(file, System.IO.Path.Combine(writing, DatasetName));
+        else
+        {
+            var dataset = teaching.Lesson.ToDataset(teaching.Network.Config.LatentSize);
+            Write(writing, DatasetName, stream => DatasetFile.Write(dataset, stream));
+        }
 
         var lesson = teaching.Lesson;
         var document = new SessionDocument
@@ -90,6 +97,7 @@ public sealed class SessionFolder(string path)
         Durable.FlushFolder(writing);
         Directory.Move(writing, folder);
         Durable.FlushFolder(Versions);
+        _lastDataset = (teaching.Lesson, System.IO.Path.Combine(folder, DatasetName));
 
         // The new version becomes the session's, session.json last: until then the old one names its own files.
         foreach (string name in new[] { TerrainName, OptimiserName, DatasetName, DocumentName })
@@ -123,18 +131,46 @@ public sealed class SessionFolder(string path)
         return stream.ToArray();
     }
 
-    /// <summary>Writes one file of a version being written (its folder is renamed whole later); returns its SHA-256.</summary>
+    /// <summary>Writes one file of a version being written (its folder is renamed whole later), hashing it as it goes; returns its SHA-256.</summary>
     private static string Write(string folder, string name, Action<Stream> write)
     {
-        using var bytes = new MemoryStream();
-        write(bytes);
-        using (var file = new FileStream(System.IO.Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write))
+        using var file = new FileStream(System.IO.Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var hashing = new HashingStream(file);
+        write(hashing);
+        file.Flush(flushToDisk: true);
+        return hashing.Hash();
+    }
+
+    /// <summary>Passes writes on to a file and hashes them: a file is read back for its hash only when a session is opened.</summary>
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public override void Write(ReadOnlySpan<byte> buffer)
         {
-            bytes.Position = 0;
-            bytes.CopyTo(file);
-            file.Flush(flushToDisk: true);
+            _hash.AppendData(buffer);
+            inner.Write(buffer);
         }
-        return Hash(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void WriteByte(byte value) => Write([value]);
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _hash.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>Removes versions beyond the newest <see cref="KeptVersions"/>, and fragments' files none of those name.</summary>

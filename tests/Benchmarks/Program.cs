@@ -20,6 +20,7 @@ public static class Program
         if (args is [InterfaceMeasurement.Command, .. var screen]) return InterfaceMeasurement.Run(screen);
         if (args is [InterfaceMeasurement.FramesCommand]) return InterfaceMeasurement.Frames();
         if (args is [TeachingMeasurement.Command, .. var teaching]) return TeachingMeasurement.Run(teaching);
+        if (args is [AutosaveMeasurement.Command, .. var autosave]) return AutosaveMeasurement.Run(autosave);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
