@@ -43,7 +43,7 @@ public sealed partial class JackServer : IDisposable
         selection = Select(name);
         try
         {
-            process = Launch();
+            process = LaunchIntoRoom();
         }
         catch
         {
@@ -100,16 +100,16 @@ public sealed partial class JackServer : IDisposable
             ProcessSignals.Kill(id);
             RemoveLeftovers(arguments[name]);
         }
-        ForgetDeadServers();
     }
 
     /// <summary>
     /// JACK keeps its servers in a registry in /dev/shm, and frees a killed server's entry only when
     /// one of the same name starts again: killed test servers would fill it over runs ("Too many
-    /// servers already active"). With no jackd running on the machine, nobody needs it: removed, it is
-    /// made afresh by the next server. A machine where another jackd runs keeps it untouched.
+    /// servers already active"). When it is full and no jackd runs on the machine, nobody needs it:
+    /// removed, it is made afresh by the next server. Returns whether it was removed (a machine where
+    /// a jackd runs keeps it untouched).
     /// </summary>
-    private static void ForgetDeadServers()
+    private static bool ForgetDeadServers()
     {
         bool anyRunning = Directory.EnumerateDirectories("/proc").Any(folder =>
         {
@@ -122,7 +122,7 @@ public sealed partial class JackServer : IDisposable
                 return false;
             }
         });
-        if (anyRunning) return;
+        if (anyRunning) return false;
         foreach (string path in new[] { "/dev/shm/jack-shm-registry" }.Concat(Directory.Exists("/dev/shm") ? Directory.EnumerateFiles("/dev/shm", "jack-*-*") : []))
         {
             try
@@ -134,6 +134,7 @@ public sealed partial class JackServer : IDisposable
                 // Another user's: theirs to keep.
             }
         }
+        return true;
     }
 
     /// <summary>
@@ -225,6 +226,19 @@ public sealed partial class JackServer : IDisposable
         RemoveLeftovers();
         process.Dispose();
         selection.Dispose();
+    }
+
+    /// <summary>Launches the server, making room in JACK's registry once if dead servers fill it.</summary>
+    private Process LaunchIntoRoom()
+    {
+        try
+        {
+            return Launch();
+        }
+        catch (InvalidOperationException full) when (full.Message.Contains("Too many servers already active", StringComparison.Ordinal) && ForgetDeadServers())
+        {
+            return Launch();
+        }
     }
 
     private Process Launch()
