@@ -511,7 +511,7 @@ internal sealed class InstrumentScreen : Runnable, IDisposable
         {
             SourceKind.Input when teaching.Input != null => new PointSource(SourceKind.Input),
             SourceKind.Fragment when SelectedRow(teaching) is { Encoding: false } fragment => MomentOf(fragment),
-            _ => new PointSource(SourceKind.Cursor, Map.KeyboardSounding || Map.NewestCursor < 0 ? IPerformer.KeyboardFinger : Map.NewestCursor),
+            _ => new PointSource(SourceKind.Cursor, Map.KeyboardCursor() is >= 0 and var keyboard ? keyboard : Math.Max(0, Map.NewestCursor)),
         };
         if (source == _shownSource) return;
         Map.Source = _shownSource = source;

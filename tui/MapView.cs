@@ -302,11 +302,21 @@ internal sealed partial class MapView : View
         if (active == _down[cursor]) return;
         _down[cursor] = active;
         if (active) _downAt[cursor] = ++_downs;
-        if (cursor == IPerformer.KeyboardFinger || (!active && cursor != NewestCursor)) return;
+        if (!active && cursor != NewestCursor) return;
         int newest = -1;
         for (int i = 0; i < _down.Length; i++)
-            if (_down[i] && i != IPerformer.KeyboardFinger && (newest < 0 || _downAt[i] > _downAt[newest])) newest = i;
+            if (_down[i] && (newest < 0 || _downAt[i] > _downAt[newest])) newest = i;
         NewestCursor = newest;
+    }
+
+    /// <summary>The board's cursor (its slot, as the map numbers it) the keyboard finger sounds, or -1: the slot is the allocator's, found by its place.</summary>
+    public int KeyboardCursor()
+    {
+        if (!KeyboardSounding) return -1;
+        var board = _instrument.Cursors;
+        for (int i = 0; i < CursorBoard.Capacity; i++)
+            if (board.Read(i) is { Active: true } cursor && cursor.X == KeyboardPosition.X && cursor.Y == KeyboardPosition.Y) return i;
+        return -1;
     }
 
     /// <summary>Pressure in four steps (1..4), so a trembling finger does not redraw its cell every frame.</summary>

@@ -29,8 +29,9 @@ public sealed class GesturePlayer(Gesture gesture, CursorBoard board, int sample
         var events = gesture.Events;
         if (Volatile.Read(ref _stopping))
         {
-            // Lifted here, on the thread that moves them, so no later move can press them again.
-            foreach (var e in events) board.Release(e.Cursor);
+            // Lifted here, on the thread that moves them, so no later move can press them again
+            // (indexed: a foreach over the interface would allocate its enumerator on this thread).
+            for (int i = 0; i < events.Count; i++) board.Release(events[i].Cursor);
             Volatile.Write(ref _stopped, true);
             return;
         }

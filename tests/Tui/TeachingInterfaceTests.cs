@@ -184,7 +184,7 @@ public sealed class TeachingInterfaceTests : InterfaceTests
     {
         Teach(new TeachingStatus { Fragments = [Fragment(1, 43)] });
         Ui.Press(new Key('p'));
-        Assert.Contains("s  from cursor 1", Ui.Text);
+        Assert.Contains("s  from cursor 0", Ui.Text);
         Ui.Drag((10, 5));
 
         // The newest cursor down, when the keyboard's finger is silent.
@@ -193,6 +193,15 @@ public sealed class TeachingInterfaceTests : InterfaceTests
         Assert.Contains("from cursor 5", Ui.Text);
         Ui.Drag((11, 5));
         Ui.Instrument.Cursors.Release(5);
+
+        // The keyboard finger sounding: its cursor, the board's slot at its place (the allocator's choice).
+        Ui.Press(Key.Space);
+        var (x, y) = Ui.Screen.Map.KeyboardPosition;
+        Ui.Instrument.Cursors.Move(3, x, y, 1f);
+        Ui.Settle();
+        Assert.Contains("from cursor 3", Ui.Text);
+        Ui.Press(Key.Space);
+        Ui.Instrument.Cursors.Release(3);
 
         // No input open: s goes to the selected fragment, whose moment , and . step by a tenth.
         Ui.Press(new Key('s'));
@@ -212,7 +221,7 @@ public sealed class TeachingInterfaceTests : InterfaceTests
 
         var actions = Ui.Actions();
         Assert.Equal(4, actions.Count);
-        AssertAt(actions[0], "point", 10, 5, "cursor 1");
+        AssertAt(actions[0], "point", 10, 5, "cursor 0");
         AssertAt(actions[1], "point", 11, 5, "cursor 5");
         AssertAt(actions[2], "point", 12, 5, "fragment 1 0.2");
         AssertAt(actions[3], "point", 13, 5, "input");
