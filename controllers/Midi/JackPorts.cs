@@ -14,7 +14,7 @@ namespace LatentTerrain.Controllers.Midi;
 /// <see cref="List"/>, and a new one is opened at a later one only when the caller's
 /// <c>mayOpen</c> allows: while a client of a dead server is still open anywhere in the process,
 /// opening another makes libjack close and free every such client behind its owner's back
-/// (MidiConnection, engine/Audio/README.md).
+/// (MidiConnection, docs/architecture.md: Audio devices).
 /// </remarks>
 internal sealed unsafe partial class JackPorts : IDisposable
 {

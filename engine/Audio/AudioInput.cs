@@ -11,8 +11,8 @@ namespace LatentTerrain.Engine.Audio;
 /// (<see cref="AudioRing"/>) and never waits; when the ring is full it drops the rest and counts an
 /// overrun. A thread of this class drains the ring into the history 50 times a second, allocating
 /// nothing. On JACK the input rides on the output's client because libjack frees every client of a
-/// dead server when another opens (README): it is lost with the output and comes back with its
-/// reopen, its ports registered again.
+/// dead server when another opens (docs/architecture.md): it is lost with the output and comes back
+/// with its reopen, its ports registered again.
 /// </remarks>
 public sealed unsafe class AudioInput : IDisposable
 {

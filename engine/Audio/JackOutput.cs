@@ -15,7 +15,7 @@ namespace LatentTerrain.Engine.Audio;
 /// <remarks>
 /// One control thread opens, starts, stops and disposes it. While a client of a server that went
 /// away is open, no JACK client may be opened anywhere in the process: libjack would close and
-/// free every such client behind its owner's back (engine/Audio/README.md).
+/// free every such client behind its owner's back (docs/architecture.md: Audio devices).
 /// </remarks>
 internal sealed unsafe class JackOutput : SafeHandleZeroOrMinusOneIsInvalid
 {

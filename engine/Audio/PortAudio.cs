@@ -18,7 +18,7 @@ namespace LatentTerrain.Engine.Audio;
 /// PortAudio is kept off JACK: its JACK host API could never let go of a server that went away
 /// (Pa_StopStream waits ten minutes for a cycle, Pa_CloseStream and Pa_Terminate abort the
 /// process), so JACK is played by <see cref="JackOutput"/> and PortAudio initialises with
-/// JACK_DEFAULT_SERVER pointing at no server (engine/Audio/README.md).
+/// JACK_DEFAULT_SERVER pointing at no server (docs/architecture.md: Audio devices).
 /// </para>
 /// </remarks>
 internal sealed unsafe class PortAudioLibrary : IDisposable

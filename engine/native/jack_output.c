@@ -1,6 +1,6 @@
 /*
  * The instrument's JACK client: plays the audio ring on a JACK server through libjack's own client
- * API, where PortAudio cannot survive the server (engine/Audio/README.md says why), and records its
+ * API, where PortAudio cannot survive the server (docs/architecture.md says why), and records its
  * input ports into a capture ring. Input and output share one client: libjack frees every client of
  * a dead server when another opens, so a second client would break the loss and reopen handling.
  *
@@ -340,7 +340,7 @@ EXPORT int32_t terrain_jack_probe(const char *client_name, int32_t *sample_rate,
     return 1;
 }
 
-/* PortAudio must never hold a JACK client (engine/Audio/README.md): at Pa_Initialize its JACK host
+/* PortAudio must never hold a JACK client (docs/architecture.md): at Pa_Initialize its JACK host
    API connects to the server JACK_DEFAULT_SERVER names, so for that moment the variable names a
    server that cannot exist, and is put back after. Called under PortAudio's lock; libjack reads the
    variable only when a client opens, and no client of ours opens meanwhile. */

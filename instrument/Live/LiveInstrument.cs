@@ -19,19 +19,17 @@ public sealed record LiveSettings
     /// <summary>
     /// The most blocks kept queued between the synth thread and the callback: each is a period of
     /// latency, and a period the synth thread may wake late without an underrun. Two by default,
-    /// because on the virtual machines we build on one block underran 3 times in two minutes of a
-    /// voice or two, and 23 times in three minutes of sixteen voices and training (README,
-    /// Performance); one where the kernel wakes real-time threads on time.
+    /// because a machine that wakes real-time threads late underruns often with one (measured in
+    /// docs/performance.md, The machine); one where the kernel wakes them on time.
     /// </summary>
     public int AheadBlocks { get; init; } = 2;
     /// <summary>
     /// How long before the callback needs it each block is rendered (see SynthThread), or null (the
     /// default) to render each block as soon as the callback has taken one, the whole queue ahead.
     /// A lead of 1 to 2 ms makes a move heard 3 to 4 ms sooner where the kernel wakes a sleeping
-    /// real-time thread on time; on the virtual machines we build on a timer wake-up comes up to
-    /// 3 ms late (cyclictest) and a 2 to 4 ms lead underruns several times a minute, while a thread
-    /// woken by the callback itself plays a minute of eight voices with none. It grows by itself after
-    /// an underrun.
+    /// real-time thread on time; where its timers wake late a short lead underruns, while a thread
+    /// woken by the callback itself does not, hence no lead by default (docs/performance.md, The
+    /// machine). It grows by itself after an underrun.
     /// </summary>
     public double? LeadSeconds { get; init; }
 
@@ -289,7 +287,7 @@ public sealed class LiveInstrument : IDisposable
     /// <summary>
     /// Control-to-sound latency by the figures at hand: a move waits up to a block for the next one
     /// to start, which is rendered the lead before the device takes it, plus the resampler's delay
-    /// for a model at another rate and the device's own latency as it reports it (README, Performance).
+    /// for a model at another rate and the device's own latency as it reports it (docs/performance.md).
     /// </summary>
     public double ExpectedLatencySeconds => (double)Settings.Frames / Settings.SampleRate + _synthThread.LeadSeconds + Synth.ResamplingDelaySeconds + (_output?.ReportedLatency ?? 0);
 

@@ -95,8 +95,8 @@ public sealed class AudioOutputTests
     /// <summary>
     /// A tone written to the ring comes out of JACK's system ports: recorded from the monitor
     /// ports, each channel at its pitch and level, and without a gap unless JACK reported an
-    /// xrun. With 1024-frame periods: at 128, a server without real-time scheduling on this
-    /// two-core machine had one to six xruns a second (none at 1024, tried six times).
+    /// xrun. With 1024-frame periods, because a server without real-time scheduling misses
+    /// 128-frame deadlines on a busy machine (docs/performance.md, The machine).
     /// </summary>
     [JackFact]
     public void A_tone_in_the_ring_is_what_JACK_plays()

@@ -43,7 +43,7 @@ public class PolyphaseResamplerTests
     [InlineData(48000, 96000, 18000)]
     public void A_sine_in_the_passband_comes_out_the_same_sine_later_by_the_stated_delay(int sourceRate, int targetRate, double frequency)
     {
-        // 2e-4 of a 0.5 amplitude is -68 dB: the passband ends at 18 kHz with about -80 dB of error (README, Performance).
+        // 2e-4 of a 0.5 amplitude is -68 dB: the passband ends at 18 kHz with about -80 dB of error (docs/performance.md).
         Assert.InRange(ErrorAgainstIdealSine(sourceRate, targetRate, frequency), 0, 2e-4);
     }
 

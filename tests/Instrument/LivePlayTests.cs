@@ -79,7 +79,7 @@ public sealed class LivePlayTests
     /// `terrain play` program itself (a process of its own, as on stage: the test host's own
     /// garbage would pause the synth thread): the synth thread allocates nothing, the trainer runs
     /// all along, and the health line tells underruns by cause. How many underruns there are is
-    /// the machine's as much as ours: that is measured (`-- soak`, README), not asserted here.
+    /// the machine's as much as ours: that is measured (`-- soak`, docs/performance.md), not asserted here.
     /// </summary>
     [JackFact]
     public void Eight_voices_while_training_allocate_nothing_on_the_synth_thread()

@@ -249,8 +249,8 @@ public sealed partial class JackServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Real-time scheduling where it is allowed (root, as on these machines and CI), as on a stage:
-        // without it this 2-core machine lets JACK miss its 2.7 ms deadlines a few times a second.
+        // Real-time scheduling where it is allowed (root, as in CI), as on a stage: without it a busy
+        // machine makes JACK miss its 2.7 ms deadlines (docs/performance.md, The machine).
         // "-r" before "-d" would mean no-realtime; after "-d dummy" it is the driver's sample rate.
         string scheduling = Environment.IsPrivilegedProcess ? "-R" : "--no-realtime";
         string[] mode = Synchronous ? ["-S"] : [];
@@ -345,8 +345,8 @@ public sealed partial class JackServer : IDisposable
 
     /// <summary>
     /// The xruns in a stretch of the server's log, in two kinds: the server's own (the dummy
-    /// driver's timer woke late, "JackTimedDriver::Process XRun = N usec": on a virtual machine the
-    /// hypervisor's doing, whatever the clients do), and cycles a client did not finish in time
+    /// driver's timer woke late, "JackTimedDriver::Process XRun = N usec": the machine's doing,
+    /// whatever the clients do), and cycles a client did not finish in time
     /// ("client = X was not finished") other than those right after a late wake-up of the server,
     /// which left the client less than a period. Only the second kind is a client's fault.
     /// </summary>
