@@ -230,6 +230,39 @@ public sealed class SessionTests
         Assert.Equal(0, again.Quit(wait));
     }
 
+    /// <summary>
+    /// Versions: each save is one, the last five are kept, and `terrain session --restore N` makes an
+    /// older one the session's again as a new version; a damaged top (a save cut short) opens the
+    /// newest whole version and says so.
+    /// </summary>
+    [Fact]
+    public void Versions_are_kept_restored_and_opened_when_the_top_is_damaged()
+    {
+        string scratch = Paths.NewScratch();
+        var folder = new SessionFolder(Path.Combine(scratch, "session"));
+        var contents = Contents();
+        for (int n = 1; n <= 7; n++)
+        {
+            var lesson = contents.Teaching.Lesson with { Density = 0.1f * n };
+            Assert.Equal(n, folder.Save(contents with { Teaching = contents.Teaching with { Lesson = lesson } }));
+        }
+        Assert.Equal([3, 4, 5, 6, 7], folder.SavedVersions);
+        var restored = CommandResult.Run("session", folder.Path, "--restore", "4");
+        Assert.True(restored.ExitCode == 0, restored.Error);
+        Assert.Contains("version 4 of", restored.Output);
+        Assert.Contains("as version 8", restored.Output);
+        Assert.Equal(0.4f, new SessionFolder(folder.Path).Open().Contents.Teaching.Lesson.Density, 6);
+        CommandResult.Run("session", folder.Path, "--restore", "1").AssertFailedWith("no version 1 (kept: 4, 5, 6, 7, 8)");
+
+        // The top's terrain replaced by another's, as a save cut short between two links leaves it.
+        File.Delete(Path.Combine(folder.Path, SessionFolder.TerrainName));
+        Engine.Files.TerrainFile.Save(TerrainNetwork.Create(new TerrainConfig { Seed = 3 }), Path.Combine(folder.Path, SessionFolder.TerrainName));
+        var opened = new SessionFolder(folder.Path).Open();
+        Assert.Equal(8, opened.Version);
+        Assert.Contains("opened version 8", Assert.Single(opened.LeftOut));
+        Assert.Equal(DefaultTerrain.Load().Parameters, opened.Contents.Teaching.Network.Parameters);
+    }
+
     /// <summary>`terrain export SESSION --pt FILE`: the session's terrain as the reference's checkpoint, read back the same.</summary>
     [Fact]
     public void A_sessions_terrain_exports_as_the_references_checkpoint()
