@@ -153,7 +153,7 @@ internal static class PlayCommand
             instrument.Start();
             string resampled = autoencoder.SampleRate == rate ? "" : $" (resampled live from {autoencoder.SampleRate} Hz, {instrument.Synth.ResamplingDelaySeconds * 1000:F1} ms)";
             (events ?? console).WriteLine(instrument.HasOutput
-                ? $"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: README, Performance)"
+                ? $"playing {autoencoder.Name} on {instrument.Output.DeviceName} at {rate} Hz{resampled}, {period} frames; latency about {instrument.ExpectedLatencySeconds * 1000:F1} ms by the device's figures (measured: docs/performance.md)"
                 : $"{instrument.OutputProblem}; the sound starts when a device appears");
             if (instrument.HasOutput)
                 (events ?? console).WriteLine(instrument.Input is { } heard ? $"listening to {heard.Name} ({heard.Channels} channel{(heard.Channels == 1 ? "" : "s")}): fragment record, point X Y input" : instrument.InputProblem);
