@@ -628,23 +628,23 @@ public sealed class Teacher : IDisposable
     {
         BackgroundTrainer? run;
         TerrainTrainer? trainer;
-        TeachingState state;
+        (Lesson Lesson, StoredPosition[] Positions, float Rate, int Next) taught;
         lock (_gate)
         {
             (run, trainer) = (_run, _trainer);
-            state = new TeachingState(_lesson, [.. _positions.Values], _learningRate, null!, null, _nextFragment);
+            taught = (_lesson, [.. _positions.Values], _learningRate, _nextFragment);
         }
         // The run may be this trainer's, or one that ended and left it still.
-        var (network, trained) = run != null && trainer != null ? run.Snapshot()
+        var (network, state) = run != null && trainer != null ? run.Snapshot()
             : trainer != null ? (trainer.Network.Clone(), trainer.State)
-            : (Lease(), (TrainerState?)null);
-        return state with { Network = network, Trainer = trained };
+            : (Playing(), (TrainerState?)null);
+        return new TeachingState(taught.Lesson, taught.Positions, taught.Rate, network, state, taught.Next);
+    }
 
-        TerrainNetwork Lease()
-        {
-            using var lease = _instrument.Terrain.Acquire();
-            return lease.Network.Clone();
-        }
+    private TerrainNetwork Playing()
+    {
+        using var lease = _instrument.Terrain.Acquire();
+        return lease.Network.Clone();
     }
 
     /// <summary>
@@ -767,7 +767,8 @@ public sealed class Teacher : IDisposable
     private void Replace(TerrainNetwork network)
     {
         StopRun();
-        _trainer = null;
+        // Neither the run nor its trainer belongs to the new network.
+        (_run, _trainer) = (null, null);
         TerrainConfig playing;
         using (var lease = _instrument.Terrain.Acquire()) playing = lease.Network.Config;
         _instrument.Terrain.Publish(network);
