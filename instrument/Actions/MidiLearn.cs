@@ -39,7 +39,8 @@ public sealed record MidiBinding(string Port, int Channel, MidiControlKind Kind,
 /// A note-on, or a control change rising through 64, is a press; a note-off, or a control change
 /// falling below 64, a release. <c>recall N</c> is a drum pad: a press performs <c>recall N P</c>
 /// with P the velocity (a control change's value) / 127, its release <c>recall N 0</c> (learnt as
-/// <c>recall N P</c>, a press plays that pressure). <c>train</c> and <c>stop</c>, <c>fragment
+/// <c>recall N P</c>, a press plays that pressure); <c>draw N</c> draws while held (its release is
+/// <c>draw stop</c>). <c>train</c> and <c>stop</c>, <c>fragment
 /// record</c> and <c>fragment stop</c>, and <c>play path N ...</c> or <c>play fragment N</c> with
 /// <c>play stop</c> toggle: presses perform the learnt action and its opposite in turn. Every other
 /// action is performed on a press.
@@ -269,6 +270,8 @@ public sealed class MidiLearn(Func<string, string> perform, TextWriter answers) 
             };
             if (words is ["recall", _] or ["recall", _, _])
                 (_release, _velocity) = ($"recall {words[1]} 0", words.Length == 2);
+            // A path is drawn while its control is held.
+            if (words is ["draw", _]) _release = "draw stop";
         }
 
         public MidiBinding Binding { get; }

@@ -54,7 +54,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
 
     /// <summary>What the command line shows for <c>help</c> and for a line it does not know.</summary>
     public string Vocabulary => $"FINGER X Y PRESSURE (finger 0..{Fingers - 1}, pressure 0..1){(switchModel != null ? ", model NAME" : "")}"
-        + (teacher != null ? ", fragment add PATH|record|stop|capture SECONDS, path N X,Y X,Y ..., point X Y cursor C|fragment N SECONDS|input|latent V ..., move point N X Y, nudge point N DIM DELTA, delete fragment|path|point N, density D, undo, redo, train [EPOCHS], stop, wait, lr up|down|RATE, reset [seed=N sigma=S width=W depth=D activation=A], play path N [loop]|fragment N|stop, store N [X Y], recall N [PRESSURE], export terrain|dataset FILE" : "")
+        + (teacher != null ? ", fragment add PATH|record|stop|capture SECONDS, path N X,Y X,Y ..., draw N|stop, point X Y cursor C|fragment N SECONDS|input|latent V ..., move point N X Y, nudge point N DIM DELTA, delete fragment|path|point N, density D, undo, redo, train [EPOCHS], stop, wait, lr up|down|RATE, reset [seed=N sigma=S width=W depth=D activation=A], play path N [loop]|fragment N|stop, store N [X Y], recall N [PRESSURE], export terrain|dataset FILE" : "")
         + (learn != null ? ", learn ACTION, forget ACTION, bindings" : "")
         + (sessions != null ? ", save [DIR], open DIR" : "")
         + ", help or quit (docs/actions.md)";
@@ -138,7 +138,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
 
     /// <summary>The first words of every action (for `learn`, which binds a control to one).</summary>
     private static readonly HashSet<string> Verbs =
-        ["model", "store", "recall", "fragment", "path", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export", "save"];
+        ["model", "store", "recall", "fragment", "path", "draw", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export", "save"];
 
     /// <summary>The teaching actions; null for a line that is none of them.</summary>
     private static string? Teach(Teacher teacher, string line, string[] f)
@@ -156,6 +156,9 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
             },
             "path" when f.Length >= 4 && f.Length % 2 == 0 => teacher.SetPath(Int(f, 1, line), Anchors(f, 2, line)),
             "path" => throw Usage(line, "path N X,Y X,Y ... (fragment N's path through these anchors)"),
+            "draw" when f.Length == 2 && what == "stop" => teacher.StopDrawing(),
+            "draw" when f.Length == 2 => teacher.StartDrawing(Int(f, 1, line)),
+            "draw" => throw Usage(line, "draw N (the next touch draws fragment N's path) or draw stop"),
             "delete" when f.Length == 3 => what switch
             {
                 "fragment" => teacher.DeleteFragment(Int(f, 2, line)),

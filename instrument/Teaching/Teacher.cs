@@ -299,6 +299,99 @@ public sealed class Teacher : IDisposable
         }
     }
 
+    // Drawing with a controller.
+
+    /// <summary>How far the touch must move for the pen to keep another anchor, in plane units.</summary>
+    private const float PenStep = 0.25f;
+    private (int Fragment, List<float[]> Anchors, Thread Follower, CancellationTokenSource Lifted)? _pen;
+
+    /// <summary>
+    /// `draw N`: the next touch of any controller (or finger) draws fragment N's path, anchor by
+    /// anchor as it moves, until `draw stop` (a learnt pad's release) makes it the path.
+    /// </summary>
+    public string StartDrawing(int number)
+    {
+        lock (_gate)
+        {
+            var fragment = Fragment(number);
+            if (_pen is { } pen) throw new RefusedException($"draw {number}: already drawing path {pen.Fragment}; draw stop ends it");
+            var lifted = new CancellationTokenSource();
+            var anchors = new List<float[]>();
+            // Which cursors sound now is taken here, before the answer, so a touch that follows it is the pen.
+            var board = _instrument.Synth.Cursors;
+            var sounding = Enumerable.Range(0, CursorBoard.Capacity).Select(i => board.Read(i).Active).ToArray();
+            var follower = new Thread(() => FollowPen(anchors, sounding, fragment.PathLength(_lesson.Density), lifted.Token)) { IsBackground = true, Name = "pen" };
+            _pen = (number, anchors, follower, lifted);
+            follower.Start();
+            return Invariant($"drawing path {number} with the next touch ({fragment.PathLength(_lesson.Density):0.#} long at most); draw stop ends it");
+        }
+    }
+
+    /// <summary>`draw stop`: what the pen drew becomes the path (one edit).</summary>
+    public string StopDrawing()
+    {
+        (int Fragment, List<float[]> Anchors, Thread Follower, CancellationTokenSource Lifted) pen;
+        lock (_gate)
+        {
+            pen = _pen ?? throw new RefusedException("draw stop: not drawing (draw N starts)");
+            _pen = null;
+        }
+        pen.Lifted.Cancel();
+        pen.Follower.Join();
+        pen.Lifted.Dispose();
+        List<(float, float)> anchors;
+        lock (pen.Anchors) anchors = [.. pen.Anchors.Select(a => (a[0], a[1]))];
+        if (anchors.Count == 0) throw new RefusedException($"draw stop: no touch drew path {pen.Fragment}");
+        return SetPath(pen.Fragment, anchors);
+    }
+
+    /// <summary>Anchors drawn so far by the pen, for whoever waits on it (a test).</summary>
+    public int PenAnchors
+    {
+        get
+        {
+            var pen = _pen;
+            if (pen == null) return 0;
+            lock (pen.Value.Anchors) return pen.Value.Anchors.Count;
+        }
+    }
+
+    /// <summary>
+    /// The pen's thread: the first cursor to sound after `draw` is followed (a hundred looks a second)
+    /// and an anchor kept each <see cref="PenStep"/> it moves, on the map, until the path is as long as
+    /// its fragment's frames fill.
+    /// </summary>
+    private void FollowPen(List<float[]> anchors, bool[] wasActive, double limit, CancellationToken lifted)
+    {
+        var board = _instrument.Synth.Cursors;
+        int followed = -1;
+        double length = 0;
+        while (!lifted.WaitHandle.WaitOne(10))
+        {
+            if (followed < 0)
+            {
+                // A touch already sounding when `draw` came is not the pen: the next one down is.
+                for (int i = 0; i < wasActive.Length && followed < 0; i++)
+                    if (board.Read(i).Active && !wasActive[i] && i != _pathSlot) followed = i;
+                for (int i = 0; i < wasActive.Length; i++) wasActive[i] |= board.Read(i).Active;
+                if (followed < 0) continue;
+            }
+            var at = board.Read(followed);
+            if (!at.Active || length >= limit || !(at.X >= Plane.XMin && at.X <= Plane.XMax && at.Y >= Plane.YMin && at.Y <= Plane.YMax)) continue;
+            lock (anchors)
+            {
+                if (anchors.Count > 0)
+                {
+                    var last = anchors[^1];
+                    double step = Math.Sqrt((double)(at.X - last[0]) * (at.X - last[0]) + (double)(at.Y - last[1]) * (at.Y - last[1]));
+                    if (step < PenStep) continue;
+                    length += step;
+                }
+                anchors.Add([at.X, at.Y]);
+            }
+        }
+    }
+
     // Points.
 
     /// <summary>The latent cursor <paramref name="cursor"/> (a slot of the board) plays now: the terrain's under it.</summary>
@@ -860,6 +953,11 @@ public sealed class Teacher : IDisposable
         {
             StopRun();
             StopPlayback();
+        }
+        if (_pen is { } pen)
+        {
+            pen.Lifted.Cancel();
+            pen.Follower.Join();
         }
         _encoderJobs.CompleteAdding();
         _encoder.Join();

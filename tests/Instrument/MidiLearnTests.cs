@@ -60,6 +60,17 @@ public sealed class MidiLearnTests : IDisposable
         Assert.Equal($"note 36 ch 10 on '{Nano}' -> recall 3", Assert.Single(_learn.Bindings).ToString());
     }
 
+    /// <summary>A pad learnt for `draw N` draws while it is held: its press starts the pen, its release ends it.</summary>
+    [Fact]
+    public void A_pad_learnt_for_draw_draws_while_held()
+    {
+        _learn.Import([new MidiBinding(Nano, 1, MidiControlKind.Note, 40, "draw 2")]);
+        Assert.True(Offer("90 28 50", "80 28 00", "90 28 7F", "90 28 00"));
+        _learn.Dispose();
+
+        Assert.Equal(["draw 2", "draw stop", "draw 2", "draw stop"], _performed);
+    }
+
     [Fact]
     public void A_recall_learnt_with_a_pressure_plays_that_pressure_and_a_CC_pad_its_value()
     {

@@ -339,6 +339,40 @@ public sealed class TeachingTests
         Assert.Fail(problem);
     }
 
+    /// <summary>
+    /// `draw N` while a touch moves (a pad or XY controller; here a typed finger): the next touch
+    /// draws fragment N's path, an anchor each time it has moved a quarter unit, until `draw stop`,
+    /// which makes it the path (one edit, undoable); a touch already sounding is not the pen.
+    /// </summary>
+    [JackFact]
+    public void A_touch_draws_a_path_while_draw_is_held()
+    {
+        using var server = JackServer.Start();
+        string scratch = Paths.NewScratch();
+        using var model = new BuiltInCodec(new BuiltInCodecOptions { SampleRate = Rate, Ratio = 128 });
+        using var stage = new Stage(model);
+        AudioFile.Write(Path.Combine(scratch, "g.wav"), Glide(300, 3.0, 1));
+        stage.Do($"fragment add {Path.Combine(scratch, "g.wav")}");
+        stage.Do("5 12 3 1");
+        Assert.Contains("drawing path 1 with the next touch", stage.Do("draw 1"));
+        (float X, float Y)[] drawn = [(-10f, 0f), (-5f, 0f), (0f, 0.5f), (0.1f, 0.5f)];
+        int expected = 0;
+        foreach (var (x, y) in drawn)
+        {
+            stage.Do(Line($"0 {x} {y} 1"));
+            // The last move is shorter than the pen's step: no anchor for it.
+            if (x != 0.1f) expected++;
+            int want = expected;
+            Assert.True(SpinWait.SpinUntil(() => stage.Teacher.PenAnchors >= want, TimeSpan.FromSeconds(10)), $"the pen took {stage.Teacher.PenAnchors} anchors, not {want}; cursors: {string.Join(" ", Enumerable.Range(0, 16).Select(stage.Instrument.Synth.Cursors.Read).Select((c, i) => c.Active ? $"{i}:({c.X},{c.Y})" : ""))}");
+        }
+        Thread.Sleep(50);
+        stage.Do("0 0 0 0");
+        Assert.StartsWith("path 1: 3 anchors, 10.02 long, incomplete", stage.Do("draw stop"));
+        Assert.Equal([[-10f, 0f], [-5f, 0f], [0f, 0.5f]], stage.Teacher.Lesson.Paths[1].Anchors);
+        Assert.Equal("undid path 1", stage.Do("undo"));
+        Assert.Contains("draw stop: not drawing", stage.Actions.Apply("draw stop").Text);
+    }
+
     /// <summary>What does not fit is one line each, and changes nothing.</summary>
     [JackFact]
     public void Bad_lines_are_refused_in_one_line_and_change_nothing()
