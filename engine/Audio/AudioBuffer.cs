@@ -55,6 +55,18 @@ public sealed class AudioBuffer
         return audio;
     }
 
+    /// <summary>The samples interleaved, frame after frame (as the synth and sound cards take them).</summary>
+    public float[] ToInterleaved()
+    {
+        var interleaved = new float[Frames * Channels];
+        for (int c = 0; c < Channels; c++)
+        {
+            var channel = Channel(c);
+            for (int t = 0; t < channel.Length; t++) interleaved[t * Channels + c] = channel[t];
+        }
+        return interleaved;
+    }
+
     /// <summary>
     /// The same audio with <paramref name="channels"/> channels: fewer by averaging every channel into
     /// each (a mono model hears the whole stereo image), more by repeating the channels in turn.

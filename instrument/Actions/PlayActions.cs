@@ -138,7 +138,7 @@ public sealed class PlayActions(CursorBoard board, CursorAllocator allocator, Fu
 
     /// <summary>The first words of every action (for `learn`, which binds a control to one).</summary>
     private static readonly HashSet<string> Verbs =
-        ["model", "store", "recall", "fragment", "path", "draw", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export", "save"];
+        ["model", "store", "recall", "fragment", "path", "draw", "delete", "point", "move", "nudge", "density", "undo", "redo", "train", "stop", "lr", "reset", "play", "export", "save", "open"];
 
     /// <summary>The teaching actions; null for a line that is none of them.</summary>
     private static string? Teach(Teacher teacher, string line, string[] f)

@@ -654,13 +654,7 @@ public sealed class Teacher : IDisposable
         var synth = _instrument.Synth;
         var audio = fragment.Audio.MixTo(synth.OutputChannels);
         if (audio.SampleRate != synth.SampleRate) audio = Resampler.Resample(audio, synth.SampleRate);
-        var interleaved = new float[audio.Frames * audio.Channels];
-        for (int c = 0; c < audio.Channels; c++)
-        {
-            var channel = audio.Channel(c);
-            for (int t = 0; t < channel.Length; t++) interleaved[t * audio.Channels + c] = channel[t];
-        }
-        synth.PlayClip(interleaved);
+        synth.PlayClip(audio.ToInterleaved());
         return Invariant($"playing fragment {number} '{fragment.Name}' ({fragment.Seconds:0.00} s)");
     }
 
@@ -884,9 +878,11 @@ public sealed class Teacher : IDisposable
     {
         if (_pathPlayer == null) return;
         _pathPlayer.Stop();
-        // The synth thread lifts the cursor at its next block; without a device it may not come.
+        // The synth thread lifts the cursor at its next block; without a device playing, no block may
+        // come, and the cursor is lifted here (no block can be moving it then).
         var patience = Stopwatch.StartNew();
-        while (!_pathPlayer.Finished && patience.ElapsedMilliseconds < 200) Thread.Sleep(1);
+        var wait = _instrument.HasOutput && !_instrument.Output.Lost ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(200);
+        while (!_pathPlayer.Finished && patience.Elapsed < wait) Thread.Sleep(1);
         _instrument.Play((GesturePlayer?)null);
         _instrument.Synth.Cursors.Release(_pathSlot);
         _allocator.Free(_pathSlot, PlaybackOwner);

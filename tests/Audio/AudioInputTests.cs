@@ -55,16 +55,7 @@ public sealed unsafe class AudioInputTests
         return samples;
     }
 
-    internal static float[] Interleaved(AudioBuffer audio)
-    {
-        var samples = new float[audio.Frames * audio.Channels];
-        for (int c = 0; c < audio.Channels; c++)
-        {
-            var channel = audio.Channel(c);
-            for (int t = 0; t < audio.Frames; t++) samples[t * audio.Channels + c] = channel[t];
-        }
-        return samples;
-    }
+    internal static float[] Interleaved(AudioBuffer audio) => audio.ToInterleaved();
 
     // A period at a time, each once the ring has room for it.
     private static void Push(AudioRing capture, ReadOnlySpan<float> interleaved)

@@ -365,7 +365,6 @@ public sealed class TeachingTests
             int want = expected;
             Assert.True(SpinWait.SpinUntil(() => stage.Teacher.PenAnchors >= want, TimeSpan.FromSeconds(10)), $"the pen took {stage.Teacher.PenAnchors} anchors, not {want}; cursors: {string.Join(" ", Enumerable.Range(0, 16).Select(stage.Instrument.Synth.Cursors.Read).Select((c, i) => c.Active ? $"{i}:({c.X},{c.Y})" : ""))}");
         }
-        Thread.Sleep(50);
         stage.Do("0 0 0 0");
         Assert.StartsWith("path 1: 3 anchors, 10.02 long, incomplete", stage.Do("draw stop"));
         Assert.Equal([[-10f, 0f], [-5f, 0f], [0f, 0.5f]], stage.Teacher.Lesson.Paths[1].Anchors);
